@@ -1,0 +1,12 @@
+#pragma once
+/// The costsweep subcommands. Each returns the process exit status: 0 success, 1 runtime
+/// failure, 2 usage or configuration error.
+namespace costsweep::cli {
+
+int command_run(int argc, char** argv);
+int command_validate(int argc, char** argv);
+int command_show(int argc, char** argv);
+/// Prints usage, every job key and every built-in model.
+void print_help();
+
+}  // namespace costsweep::cli

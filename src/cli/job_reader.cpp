@@ -1,0 +1,112 @@
+#include "cli/job_reader.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/errors/errors.hpp"
+
+namespace costsweep::cli {
+namespace po = boost::program_options;
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+/// Line numbers of every `key = value` line, by `section.key`, in file order. Also checks that
+/// every line is something Program_options accepts, reporting all bad lines at once.
+std::map<std::string, std::vector<int>> index_lines(const std::string& path,
+                                                    const std::string& text) {
+  std::map<std::string, std::vector<int>> lines;
+  std::vector<std::string> problems;
+  std::istringstream in(text);
+  std::string line, section;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = trim(line.substr(0, line.find('#')));  // Program_options' comment rule
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      if (line.back() != ']') {
+        problems.push_back("cannot read " + path + " line " + std::to_string(number) +
+                           ": section header '" + line + "' lacks ']'");
+      }
+      section = trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const auto equals = line.find('=');
+    if (equals == std::string::npos || trim(line.substr(0, equals)).empty()) {
+      problems.push_back("cannot read " + path + " line " + std::to_string(number) + ": '" + line +
+                         "' is not 'key = value', '[section]' or a '#' comment");
+      continue;
+    }
+    const std::string key = trim(line.substr(0, equals));
+    lines[section.empty() ? key : section + "." + key].push_back(number);
+  }
+  if (!problems.empty()) throw ConfigError(problems);
+  return lines;
+}
+
+po::options_description known_keys() {
+  po::options_description keys;
+  for (const auto& doc : study::job_keys()) {
+    keys.add_options()(doc.key.c_str(), po::value<std::string>(), doc.doc.c_str());
+  }
+  return keys;
+}
+
+}  // namespace
+
+study::JobSource parse_job(const std::string& path, const std::string& text) {
+  auto lines = index_lines(path, text);
+  study::JobSource source{path, text, {}};
+  std::istringstream in(text);
+  po::parsed_options parsed(nullptr);
+  try {
+    parsed = po::parse_config_file(in, known_keys(), /*allow_unregistered=*/true);
+  } catch (const po::error& e) {
+    throw ConfigError({"cannot read " + path + ": " + e.what()});
+  }
+  std::map<std::string, std::size_t> seen;
+  for (const auto& option : parsed.options) {
+    const auto& where = lines[option.string_key];
+    const std::size_t k = seen[option.string_key]++;
+    const std::string origin =
+        path + (k < where.size() ? " line " + std::to_string(where[k]) : std::string());
+    source.entries.push_back(
+        {option.string_key, option.value.empty() ? "" : option.value.front(), origin, false});
+  }
+  return source;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError("cannot read job '" + path + "': no such file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("cannot read job '" + path + "': it is a folder");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || in.bad())
+    throw InputError("cannot read job '" + path + "': permission denied or I/O error");
+  return text.str();
+}
+
+void add_override(study::JobSource& source, const std::string& assignment,
+                  const std::string& flag) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos) {
+    throw InputError("cannot apply " + flag + " '" + assignment +
+                     "': expected key=value, e.g. job.draws=1000");
+  }
+  source.entries.push_back({trim(assignment.substr(0, equals)), trim(assignment.substr(equals + 1)),
+                            flag + " " + assignment, true});
+}
+
+}  // namespace costsweep::cli

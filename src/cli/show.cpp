@@ -1,0 +1,89 @@
+#include "cli/show.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "io/result_reader.hpp"
+
+namespace costsweep::cli {
+namespace {
+
+std::string format_number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", x);
+  return text;
+}
+
+std::string format_level(double p) {
+  char text[32];
+  std::snprintf(text, sizeof text, "P%g", 100.0 * p);
+  return text;
+}
+
+std::string format_attribute(const io::AttributeValue& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(&value)) return std::to_string(*u);
+  return format_number(std::get<double>(value));
+}
+
+void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* out) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - row[c].size(), ' ');
+      line += c == 0 ? row[c] + pad : "  " + pad + row[c];  // names left, numbers right
+    }
+    std::fprintf(out, "%s\n", line.c_str());
+  }
+}
+
+}  // namespace
+
+void print_summary(const io::ResultTables& t, std::FILE* out) {
+  const std::size_t n_out = t.n_outputs(), n_q = t.quantile_levels.size();
+  for (std::size_t s = 0; s < t.n_scenarios(); ++s) {
+    if (t.n_scenarios() > 1) std::fprintf(out, "scenario %s\n", t.scenario_names[s].c_str());
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"output", "unit", "count", "mean", "sd", "se", "min"};
+    for (const double p : t.quantile_levels) header.push_back(format_level(p));
+    header.push_back("max");
+    rows.push_back(header);
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const std::size_t cell = s * n_out + o;
+      std::vector<std::string> row = {
+          t.output_names[o],           t.output_units[o],         std::to_string(t.count[cell]),
+          format_number(t.mean[cell]), format_number(t.sd[cell]), format_number(t.se[cell]),
+          format_number(t.min[cell])};
+      for (std::size_t q = 0; q < n_q; ++q)
+        row.push_back(format_number(t.quantiles[cell * n_q + q]));
+      row.push_back(format_number(t.max[cell]));
+      rows.push_back(row);
+    }
+    print_rows(rows, out);
+  }
+}
+
+int show_result(const std::string& path, std::FILE* out) {
+  const auto result = io::read_result(path);
+  std::fprintf(out, "%s (costsweep result layout %lld)\n", path.c_str(),
+               static_cast<long long>(result.layout_version));
+  for (const char* key : {"title", "model", "job_path", "seed", "draws", "ranks", "block_size",
+                          "costsweep_version", "git_commit", "start_time", "wall_seconds"}) {
+    const auto it = result.provenance.find(key);
+    if (it != result.provenance.end()) {
+      std::fprintf(out, "  %-18s %s\n", key, format_attribute(it->second).c_str());
+    }
+  }
+  std::fprintf(out, "\n");
+  print_summary(result.tables, out);
+  return 0;
+}
+
+}  // namespace costsweep::cli

@@ -1,0 +1,100 @@
+#include "core/statistics/quantile.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace costsweep::stats {
+namespace {
+
+constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
+constexpr int kKeyBits = 64;
+
+// Rounds the product before anything is added to it, as numpy does. GCC's C++ default
+// -ffp-contract=fast would otherwise fuse a + d * g into an fma on targets that have one
+// (-march=native), which changes the last bit.
+double rounded_product(double x, double y) noexcept {
+  const volatile double product = x * y;
+  return product;
+}
+
+}  // namespace
+
+std::uint64_t order_key(double x) noexcept {
+  const auto bits = std::bit_cast<std::uint64_t>(x == 0.0 ? 0.0 : x);
+  return (bits & kSignBit) != 0 ? ~bits : bits | kSignBit;
+}
+
+double from_order_key(std::uint64_t key) noexcept {
+  return std::bit_cast<double>((key & kSignBit) != 0 ? key & ~kSignBit : ~key);
+}
+
+QuantilePosition quantile_position(std::uint64_t n, double p) noexcept {
+  const std::uint64_t last = n - 1;
+  // numpy 1.24 _QuantileMethods["linear"]: virtual index (n - 1) * quantiles in float64.
+  const double h = static_cast<double>(last) * p;
+  const double floor_h = std::floor(h);
+  std::uint64_t lower = 0;
+  if (floor_h >= static_cast<double>(last)) {
+    lower = last;
+  } else if (floor_h > 0.0) {
+    lower = static_cast<std::uint64_t>(floor_h);
+  }
+  const std::uint64_t upper = std::min(lower + 1, last);
+  return {lower, upper, lower == last ? 0.0 : h - floor_h};
+}
+
+double lerp(double a, double b, double g) noexcept {
+  const double diff = b - a;
+  return g >= 0.5 ? b - rounded_product(diff, 1.0 - g) : a + rounded_product(diff, g);
+}
+
+double quantile_sorted(std::span<const double> sorted, double p) {
+  if (sorted.empty()) throw std::invalid_argument("cannot compute a quantile: no values");
+  if (!(p >= 0.0 && p <= 1.0)) {
+    std::ostringstream message;
+    message << "cannot compute a quantile: level " << p << " is outside [0, 1]";
+    throw std::invalid_argument(message.str());
+  }
+  const QuantilePosition position = quantile_position(sorted.size(), p);
+  return lerp(sorted[position.lower], sorted[position.upper], position.weight);
+}
+
+std::uint64_t count_le(std::span<const double> sorted, std::uint64_t key) noexcept {
+  const auto end = std::upper_bound(sorted.begin(), sorted.end(), key,
+                                    [](std::uint64_t k, double v) { return k < order_key(v); });
+  return static_cast<std::uint64_t>(end - sorted.begin());
+}
+
+std::vector<double> select_order_statistics(std::span<const std::uint64_t> ranks,
+                                            const CountOracle& count_le_all) {
+  // Each request keeps [low, high] around the smallest key K with count_le_all(K) > rank; the
+  // 2^64 keys halve exactly each round, so 64 rounds leave one key.
+  std::vector<std::uint64_t> low(ranks.size(), 0);
+  std::vector<std::uint64_t> high(ranks.size(), ~std::uint64_t{0});
+  std::vector<std::uint64_t> mid(ranks.size());
+  for (int round = 0; round < kKeyBits; ++round) {
+    for (std::size_t i = 0; i < ranks.size(); ++i) mid[i] = low[i] + (high[i] - low[i]) / 2;
+    const std::vector<std::uint64_t> counts = count_le_all(mid);
+    if (counts.size() != ranks.size()) {
+      throw std::invalid_argument("cannot select order statistics: the counting oracle returned " +
+                                  std::to_string(counts.size()) + " counts for " +
+                                  std::to_string(ranks.size()) + " keys");
+    }
+    for (std::size_t i = 0; i < ranks.size(); ++i) {
+      if (counts[i] > ranks[i]) {
+        high[i] = mid[i];
+      } else {
+        low[i] = mid[i] + 1;
+      }
+    }
+  }
+  std::vector<double> values(ranks.size());
+  std::transform(low.begin(), low.end(), values.begin(), from_order_key);
+  return values;
+}
+
+}  // namespace costsweep::stats

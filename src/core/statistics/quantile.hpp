@@ -1,0 +1,49 @@
+#pragma once
+/// Exact sample quantiles with numpy's default definition, computed over data that may be
+/// split across processes.
+///
+/// Definition (Hyndman & Fan type 7, numpy.quantile(method="linear")): for n sorted values
+/// x[0..n-1] and level p in [0, 1], h = (n-1)*p rounded to double (numpy 1.24's virtual index
+/// for "linear"), j = floor(h), g = h - j, and Q(p) = lerp(x[j], x[min(j+1, n-1)], g), where
+/// lerp(a, b, g) = a + g*(b-a) for g < 0.5 and b - (1-g)*(b-a) otherwise (numpy's _lerp).
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace costsweep::stats {
+
+/// Monotone bijection from doubles (without NaN) to uint64: a < b  <=>  key(a) < key(b);
+/// -0.0 and +0.0 map to the same key.
+std::uint64_t order_key(double x) noexcept;
+/// Inverse of order_key (returns +0.0 for the shared zero key).
+double from_order_key(std::uint64_t key) noexcept;
+
+/// The positions numpy's linear method reads for level p over n values: x[lower], x[upper]
+/// and the weight g of upper. Precondition: n >= 1, 0 <= p <= 1.
+struct QuantilePosition {
+  std::uint64_t lower;
+  std::uint64_t upper;
+  double weight;
+};
+QuantilePosition quantile_position(std::uint64_t n, double p) noexcept;
+
+/// numpy's _lerp(a, b, g).
+double lerp(double a, double b, double g) noexcept;
+
+/// Q(p) of already sorted values (ascending, no NaN). Precondition: !sorted.empty().
+double quantile_sorted(std::span<const double> sorted, double p);
+
+/// Number of values in sorted (ascending) whose order_key is <= key.
+std::uint64_t count_le(std::span<const double> sorted, std::uint64_t key) noexcept;
+
+/// Given a counting oracle over a dataset of n values that may be split across processes,
+/// returns for each requested 0-based rank k (k < n) the k-th smallest value, exactly.
+/// count_le_all(keys) must return, for each key, the number of values in the WHOLE dataset
+/// with order_key <= key. Calls the oracle exactly 64 times (bisection over the key space,
+/// all requests together), so a distributed caller does 64 collective reductions in total.
+using CountOracle = std::function<std::vector<std::uint64_t>(std::span<const std::uint64_t>)>;
+std::vector<double> select_order_statistics(std::span<const std::uint64_t> ranks,
+                                            const CountOracle& count_le_all);
+
+}  // namespace costsweep::stats

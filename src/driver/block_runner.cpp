@@ -1,0 +1,22 @@
+#include "driver/block_runner.hpp"
+
+#include "core/random/philox_stream.hpp"
+
+namespace costsweep::driver {
+
+BlockRunner::BlockRunner(const study::Study& study)
+    : study_(study), uniforms_(static_cast<Eigen::Index>(study.block_size)) {}
+
+void BlockRunner::run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
+                      Eigen::Ref<models::Block> outputs) {
+  const Eigen::Index rows = inputs.rows();
+  auto u = uniforms_.head(rows);
+  for (std::size_t i = 0; i < study_.inputs.size(); ++i) {
+    const auto& input = study_.inputs[i];
+    random::fill_uniform(study_.seed, input.stream, first_draw, u);
+    input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
+  }
+  study_.model->evaluate(inputs, outputs);
+}
+
+}  // namespace costsweep::driver

@@ -1,0 +1,26 @@
+#pragma once
+/// The vectorised core of a run: one block of draws from uniforms to model outputs.
+#include <cstdint>
+
+#include "models/model.hpp"
+#include "study/study.hpp"
+
+namespace costsweep::driver {
+
+/// Evaluates blocks of draws of one study. Holds scratch space for one block; not thread-safe.
+class BlockRunner {
+ public:
+  explicit BlockRunner(const study::Study& study);
+
+  /// Draws [first_draw, first_draw + inputs.rows()): fills inputs (rows x n_inputs) with each
+  /// input's quantile of its Philox uniforms and outputs (rows x n_outputs) with the model's
+  /// values. rows <= study.block_size. Pure: the same draws give the same bits anywhere.
+  void run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
+           Eigen::Ref<models::Block> outputs);
+
+ private:
+  const study::Study& study_;
+  Eigen::ArrayXd uniforms_;
+};
+
+}  // namespace costsweep::driver

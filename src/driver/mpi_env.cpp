@@ -1,0 +1,87 @@
+#include "driver/mpi_env.hpp"
+
+#include <cstdint>
+
+#include "core/errors/errors.hpp"
+#include "io/h5_handle.hpp"
+
+namespace costsweep::driver {
+
+void check_mpi(int status, const char* what) {
+  if (status == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(status, text, &length);
+  throw MpiError(std::string("cannot ") + what + ": " +
+                 std::string(text, static_cast<std::size_t>(length)));
+}
+
+MpiEnvironment::MpiEnvironment(int& argc, char**& argv) {
+  if (MPI_Init(&argc, &argv) != MPI_SUCCESS) throw MpiError("cannot initialise MPI");
+  h5::silence_error_printing();
+}
+
+MpiEnvironment::~MpiEnvironment() { MPI_Finalize(); }
+
+Communicator::Communicator(MPI_Comm parent) {
+  check_mpi(MPI_Comm_dup(parent, &comm_), "duplicate the communicator");
+  MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
+}
+
+Communicator::~Communicator() {
+  if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+}
+
+Communicator::Communicator(Communicator&& other) noexcept
+    : comm_(other.comm_), rank_(other.rank_), size_(other.size_) {
+  other.comm_ = MPI_COMM_NULL;
+}
+
+std::string Communicator::broadcast(const std::string& text) const {
+  std::uint64_t length = text.size();
+  check_mpi(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_), "broadcast a length");
+  std::string copy = rank_ == 0 ? text : std::string(length, '\0');
+  check_mpi(MPI_Bcast(copy.data(), static_cast<int>(length), MPI_CHAR, 0, comm_), "broadcast text");
+  return copy;
+}
+
+bool Communicator::all(bool ok) const {
+  int local = ok ? 1 : 0, global = 0;
+  check_mpi(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, comm_), "agree across ranks");
+  return global == 1;
+}
+
+namespace {
+template <typename T>
+void allreduce(MPI_Comm comm, std::vector<T>& values, MPI_Datatype type, MPI_Op op) {
+  check_mpi(
+      MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, op, comm),
+      "reduce across ranks");
+}
+}  // namespace
+
+void Communicator::sum(std::vector<std::int64_t>& v) const {
+  allreduce(comm_, v, MPI_INT64_T, MPI_SUM);
+}
+void Communicator::sum(std::vector<std::uint64_t>& v) const {
+  allreduce(comm_, v, MPI_UINT64_T, MPI_SUM);
+}
+void Communicator::min(std::vector<std::uint64_t>& v) const {
+  allreduce(comm_, v, MPI_UINT64_T, MPI_MIN);
+}
+void Communicator::min(std::vector<double>& v) const { allreduce(comm_, v, MPI_DOUBLE, MPI_MIN); }
+void Communicator::max(std::vector<double>& v) const { allreduce(comm_, v, MPI_DOUBLE, MPI_MAX); }
+
+double Communicator::broadcast(double value) const {
+  check_mpi(MPI_Bcast(&value, 1, MPI_DOUBLE, 0, comm_), "broadcast a number");
+  return value;
+}
+
+void Communicator::abort(int code) const noexcept {
+  MPI_Abort(comm_ == MPI_COMM_NULL ? MPI_COMM_WORLD : comm_, code);
+  std::abort();
+}
+
+}  // namespace costsweep::driver

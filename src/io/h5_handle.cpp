@@ -1,0 +1,66 @@
+#include "io/h5_handle.hpp"
+
+namespace costsweep::h5 {
+namespace {
+
+herr_t keep_innermost(unsigned n, const H5E_error2_t* error, void* data) {
+  // Walking upward, frame 0 is the innermost: it says what really failed (e.g. errno text).
+  if (n == 0 && error->desc != nullptr) *static_cast<std::string*>(data) = error->desc;
+  return 0;
+}
+
+std::string innermost_error() {
+  std::string message = "unknown HDF5 error";
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &message);
+  H5Eclear2(H5E_DEFAULT);
+  return message;
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    if (valid() && closer_ != nullptr) closer_(id_);
+    id_ = std::exchange(other.id_, H5I_INVALID_HID);
+    closer_ = other.closer_;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  if (valid() && closer_ != nullptr) closer_(id_);
+}
+
+void Handle::close() {
+  if (!valid()) return;
+  const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+  check(closer_(id), "close HDF5 object");
+}
+
+void silence_error_printing() noexcept { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw H5Error("cannot " + what + ": " + innermost_error());
+}
+
+Handle own(hid_t id, Handle::Closer closer, const std::string& what) {
+  if (id < 0) throw H5Error("cannot " + what + ": " + innermost_error());
+  return Handle(id, closer);
+}
+
+Handle own_file(hid_t id, const std::string& what) { return own(id, H5Fclose, what); }
+Handle own_group(hid_t id, const std::string& what) { return own(id, H5Gclose, what); }
+Handle own_dataset(hid_t id, const std::string& what) { return own(id, H5Dclose, what); }
+Handle own_space(hid_t id, const std::string& what) { return own(id, H5Sclose, what); }
+Handle own_type(hid_t id, const std::string& what) { return own(id, H5Tclose, what); }
+Handle own_plist(hid_t id, const std::string& what) { return own(id, H5Pclose, what); }
+Handle own_attribute(hid_t id, const std::string& what) { return own(id, H5Aclose, what); }
+
+Handle utf8_string_type() {
+  Handle type = own_type(H5Tcopy(H5T_C_S1), "copy string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "make string type variable-length");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "make string type UTF-8");
+  return type;
+}
+
+}  // namespace costsweep::h5

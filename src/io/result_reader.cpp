@@ -1,0 +1,179 @@
+#include "io/result_reader.hpp"
+
+#include <filesystem>
+
+#include "io/h5_handle.hpp"
+
+namespace costsweep::io {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+  ResultFile read();
+
+ private:
+  void fail(const std::string& reason) const {
+    throw H5Error("cannot read result file '" + path_ + "': " + reason);
+  }
+  h5::Handle open_dataset(const std::string& name) const;
+  std::vector<hsize_t> dims(const h5::Handle& dataset) const;
+  std::vector<double> doubles(const std::string& name) const;
+  std::vector<std::int64_t> int64s(const std::string& name) const;
+  std::vector<std::string> strings(const std::string& name) const;
+  std::int64_t layout_version() const;
+  Provenance provenance() const;
+
+  std::string path_;
+  h5::Handle file_;
+};
+
+h5::Handle Reader::open_dataset(const std::string& name) const {
+  const htri_t exists = H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0 &&
+                        H5Oexists_by_name(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
+  H5Eclear2(H5E_DEFAULT);
+  if (exists <= 0) fail("dataset '" + name + "' is missing");
+  return h5::own_dataset(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name);
+}
+
+std::vector<hsize_t> Reader::dims(const h5::Handle& dataset) const {
+  auto space = h5::own_space(H5Dget_space(dataset.get()), "get dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> d(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), d.data(), nullptr);
+  return d;
+}
+
+std::size_t element_count(const std::vector<hsize_t>& dims) {
+  std::size_t n = 1;
+  for (const auto d : dims) n *= d;
+  return n;
+}
+
+std::vector<double> Reader::doubles(const std::string& name) const {
+  auto dataset = open_dataset(name);
+  std::vector<double> values(element_count(dims(dataset)));
+  h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "read " + name + " of '" + path_ + "'");
+  return values;
+}
+
+std::vector<std::int64_t> Reader::int64s(const std::string& name) const {
+  auto dataset = open_dataset(name);
+  std::vector<std::int64_t> values(element_count(dims(dataset)));
+  h5::check(H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "read " + name + " of '" + path_ + "'");
+  return values;
+}
+
+std::vector<std::string> Reader::strings(const std::string& name) const {
+  auto dataset = open_dataset(name);
+  const auto n = element_count(dims(dataset));
+  auto type = h5::utf8_string_type();
+  std::vector<char*> pointers(n, nullptr);
+  h5::check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+            "read " + name + " of '" + path_ + "'");
+  std::vector<std::string> values;
+  for (char* p : pointers) {
+    values.emplace_back(p != nullptr ? p : "");
+    H5free_memory(p);
+  }
+  return values;
+}
+
+std::int64_t Reader::layout_version() const {
+  if (H5Aexists(file_.get(), "costsweep_layout") <= 0) {
+    fail("it is an HDF5 file but not a costsweep result (no 'costsweep_layout' attribute)");
+  }
+  auto attribute = h5::own_attribute(H5Aopen(file_.get(), "costsweep_layout", H5P_DEFAULT),
+                                     "open attribute costsweep_layout");
+  std::int64_t version = 0;
+  h5::check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &version), "read costsweep_layout");
+  return version;
+}
+
+herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void* data) {
+  auto& provenance = *static_cast<Provenance*>(data);
+  auto attribute = h5::own_attribute(H5Aopen(object, name, H5P_DEFAULT), "open attribute");
+  auto type = h5::own_type(H5Aget_type(attribute.get()), "get attribute type");
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING: {
+      auto string_type = h5::utf8_string_type();
+      char* text = nullptr;
+      h5::check(H5Aread(attribute.get(), string_type.get(), &text), "read attribute");
+      provenance[name] = std::string(text != nullptr ? text : "");
+      H5free_memory(text);
+      break;
+    }
+    case H5T_INTEGER: {
+      if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+        std::uint64_t value = 0;
+        h5::check(H5Aread(attribute.get(), H5T_NATIVE_UINT64, &value), "read attribute");
+        provenance[name] = value;
+      } else {
+        std::int64_t value = 0;
+        h5::check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), "read attribute");
+        provenance[name] = value;
+      }
+      break;
+    }
+    default: {
+      double value = 0;
+      h5::check(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value), "read attribute");
+      provenance[name] = value;
+    }
+  }
+  return 0;
+}
+
+Provenance Reader::provenance() const {
+  Provenance provenance;
+  if (H5Lexists(file_.get(), "provenance", H5P_DEFAULT) <= 0) return provenance;
+  auto group = h5::own_group(H5Gopen2(file_.get(), "provenance", H5P_DEFAULT), "open provenance");
+  hsize_t index = 0;
+  h5::check(
+      H5Aiterate2(group.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute, &provenance),
+      "read provenance of '" + path_ + "'");
+  return provenance;
+}
+
+ResultFile Reader::read() {
+  h5::silence_error_printing();
+  if (!std::filesystem::exists(path_)) fail("no such file");
+  if (H5Fis_hdf5(path_.c_str()) <= 0) fail("not an HDF5 file");
+  file_ = h5::own_file(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open '" + path_ + "'");
+  ResultFile result;
+  result.layout_version = layout_version();
+  if (result.layout_version > kLayoutVersion) {
+    fail("written with result layout " + std::to_string(result.layout_version) +
+         ", newer than this costsweep reads (" + std::to_string(kLayoutVersion) + ")");
+  }
+  auto& t = result.tables;
+  t.scenario_names = strings("scenarios/name");
+  t.output_names = strings("outputs/name");
+  t.output_units = strings("outputs/unit");
+  t.output_descriptions = strings("outputs/description");
+  t.input_names = strings("inputs/name");
+  t.input_specs = strings("inputs/spec");
+  t.quantile_levels = doubles("summary/quantile_levels");
+  t.count = int64s("summary/count");
+  t.mean = doubles("summary/mean");
+  t.sd = doubles("summary/sd");
+  t.se = doubles("summary/se");
+  t.min = doubles("summary/min");
+  t.max = doubles("summary/max");
+  t.quantiles = doubles("summary/quantiles");
+  const std::size_t cells = t.n_scenarios() * t.n_outputs();
+  if (t.mean.size() != cells || t.quantiles.size() != cells * t.quantile_levels.size()) {
+    fail("summary arrays do not match the scenario and output names");
+  }
+  result.provenance = provenance();
+  result.has_samples = H5Lexists(file_.get(), "samples", H5P_DEFAULT) > 0;
+  return result;
+}
+
+}  // namespace
+
+ResultFile read_result(const std::string& path) { return Reader(path).read(); }
+
+}  // namespace costsweep::io

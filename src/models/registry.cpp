@@ -1,0 +1,25 @@
+#include <algorithm>
+
+#include "models/ishigami.hpp"
+#include "models/model.hpp"
+
+namespace costsweep::models {
+
+const std::vector<ModelInfo>& registry() {
+  static const std::vector<ModelInfo> models = {
+      {"ishigami",
+       "Ishigami test function (3 inputs, 1 output) with closed-form moments and Sobol indices",
+       {{"a", 7.0, "weight of sin^2 x2"}, {"b", 0.1, "weight of x3^4 sin x1"}},
+       &Ishigami::make},
+  };
+  return models;
+}
+
+const ModelInfo* find_model(const std::string& name) {
+  const auto& models = registry();
+  const auto it = std::find_if(models.begin(), models.end(),
+                               [&](const ModelInfo& m) { return m.name == name; });
+  return it == models.end() ? nullptr : &*it;
+}
+
+}  // namespace costsweep::models

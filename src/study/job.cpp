@@ -1,0 +1,21 @@
+#include "study/job.hpp"
+
+namespace costsweep::study {
+
+const std::vector<KeyDoc>& job_keys() {
+  static const std::vector<KeyDoc> keys = {
+      {"job.model", "", "built-in model to run (see `costsweep --help` for the list)"},
+      {"job.title", "", "free text stored in the result file"},
+      {"job.draws", "10000", "Monte Carlo draws, a whole number >= 1 (1e6 allowed)"},
+      {"job.seed", "1", "seed of every random stream, a whole number in [0, 2^64)"},
+      {"job.block_size", "4096",
+       "draws evaluated together in one block, 1..1048576; results do not depend on it"},
+      {"job.quantiles", "0.05 0.25 0.5 0.75 0.95",
+       "quantile levels in [0, 1], separated by spaces or commas (numpy's linear definition)"},
+      {"job.save_samples", "no", "yes to store every draw of every input and output"},
+      {"job.output", "<job name>.h5", "result file; its folder must exist"},
+  };
+  return keys;
+}
+
+}  // namespace costsweep::study

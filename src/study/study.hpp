@@ -1,0 +1,51 @@
+#pragma once
+/// A validated, immutable study: everything a run needs, resolved from a job and its overrides.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/distributions/distribution.hpp"
+#include "models/model.hpp"
+#include "study/job.hpp"
+
+namespace costsweep::study {
+
+/// One model input with its resolved distribution and random stream.
+struct InputPlan {
+  std::string name;
+  std::string spec;  ///< as written (or the model's default)
+  dist::DistributionPtr distribution;
+  std::uint64_t stream;  ///< random::stream_id("inputs." + name)
+};
+
+struct Study {
+  std::string job_path;
+  std::string job_text;
+  std::string job_sha256;  ///< hex digest of job_text
+  std::string title;
+  std::string model_name;
+  std::map<std::string, double> model_parameters;
+  models::ModelPtr model;
+  std::vector<InputPlan> inputs;  ///< in the model's input order
+  std::uint64_t n_draws = 0;
+  std::uint64_t block_size = 0;
+  std::uint64_t seed = 0;
+  std::vector<double> quantile_levels;  ///< ascending, distinct
+  bool save_samples = false;
+  std::string output_path;
+  /// Every setting in effect (job entries, overrides and defaults) as `key = value`, sorted.
+  std::map<std::string, std::string> settings;
+
+  std::uint64_t n_blocks() const { return (n_draws + block_size - 1) / block_size; }
+};
+
+using StudyPtr = std::shared_ptr<const Study>;
+
+/// Validates a job and builds its study. Checks everything (keys, numbers, distributions, model,
+/// output folder) and throws ConfigError listing every problem, each naming its origin
+/// (file and line, or --set) and key.
+StudyPtr build_study(const JobSource& source);
+
+}  // namespace costsweep::study

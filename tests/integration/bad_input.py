@@ -1,0 +1,116 @@
+"""Malformed jobs and command lines: each exits with status 2, prints a message naming the file,
+line or key and what is allowed, and leaves no output file (not even a partial one)."""
+import argparse
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+
+GOOD = """[job]
+model = ishigami
+draws = 1000
+seed = 5
+output = {out}
+[inputs]
+x1 = uniform(-pi, pi)
+"""
+
+# (name, job text or None for "no such file", extra args, expected message fragments)
+CASES = [
+    ("bad_spec", GOOD + "x2 = gamma(1, 2)\n", [], ["unknown", "gamma", "line 8", "inputs.x2"]),
+    ("p10_above_p90", GOOD + "x2 = lognormal(p10=0.4, p90=0.35)\n", [],
+     ["p10 (0.4) must be below p90 (0.35)", "line 8"]),
+    ("negative_sigma", GOOD + "x2 = lognormal(median=1, sigma=-0.5)\n", [], ["sigma", "line 8"]),
+    ("unknown_key", GOOD.replace("seed = 5", "sead = 5"), [],
+     ["key 'job.sead': unknown key", "line 4", "job.seed"]),
+    ("unknown_model", GOOD.replace("ishigami", "ishigamy"), [],
+     ["unknown model", "ishigamy", "models: ishigami", "line 2"]),
+    ("zero_draws", GOOD.replace("draws = 1000", "draws = 0"), [], ["draws '0'", "line 3", "1 to 2^53"]),
+    ("negative_draws", GOOD.replace("draws = 1000", "draws = -5"), [], ["draws '-5'", "line 3"]),
+    ("fractional_draws", GOOD.replace("draws = 1000", "draws = 10.5"), [], ["draws '10.5'"]),
+    ("missing_file", None, [], ["no such file"]),
+    ("duplicate_key", GOOD + "x1 = uniform(0, 1)\n", [], ["duplicate key 'inputs.x1'", "line 8", "line 7"]),
+    ("non_number_seed", GOOD.replace("seed = 5", "seed = five"), [], ["seed 'five'", "line 4"]),
+    ("missing_folder", GOOD, ["-o", "{work}/no/such/folder/out.h5"], ["folder", "does not exist"]),
+    ("unknown_input", GOOD + "x9 = uniform(0, 1)\n", [], ["key 'inputs.x9': unknown key", "x1, x2, x3"]),
+    ("bad_quantile", GOOD + "[job]\nquantiles = 0.5 1.5\n", [], ["quantile level '1.5'", "[0, 1]"]),
+    ("no_equals_line", GOOD + "this line is wrong\n", [], ["line 8", "not 'key = value'"]),
+    ("bad_model_parameter", GOOD + "[model]\na = seven\n", [], ["model parameter 'seven'", "model.a"]),
+    ("bad_block_size", GOOD, ["--set", "job.block_size=0"], ["block_size '0'", "--set"]),
+    ("bad_override_syntax", GOOD, ["--set", "job.draws"], ["expected key=value"]),
+    ("unknown_flag", GOOD, ["--drawz", "5"], ["drawz", "command line"]),
+    ("unknown_section", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown key", "sections"]),
+    ("truncate_without_mass", GOOD + "x2 = truncate(uniform(0, 1), 2, 3)\n", [], ["inputs.x2", "mass"]),
+]
+
+
+def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
+    case_dir = os.path.join(work, f"{name}-np{ranks}")
+    os.makedirs(case_dir)
+    out = os.path.join(case_dir, "result.h5")
+    job = os.path.join(case_dir, "job.ini")
+    if text is not None:
+        with open(job, "w") as f:
+            f.write(text.format(out=out))
+    args = [a.format(work=case_dir) for a in extra]
+    command = [costsweep, "run", job, "-q"] + args
+    if ranks > 1:
+        command = [mpiexec, "--oversubscribe", "-np", str(ranks)] + command
+    done = subprocess.run(command, capture_output=True, text=True, cwd=case_dir, timeout=120)
+    problems = []
+    if done.returncode != 2:
+        problems.append(f"exit status {done.returncode}, expected 2")
+    for fragment in fragments:
+        if fragment not in done.stderr:
+            problems.append(f"message lacks {fragment!r}")
+    if "error" not in done.stderr:
+        problems.append("no error message")
+    left = [n for n in os.listdir(case_dir) if n.endswith((".h5", ".partial"))]
+    if left:
+        problems.append(f"left files {left}")
+    if problems:
+        print(f"FAIL {name} (np {ranks}): {'; '.join(problems)}\n  stderr: {done.stderr.strip()}")
+    return not problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--costsweep", required=True)
+    parser.add_argument("--mpiexec", required=True)
+    parser.add_argument("--jobs")
+    args = parser.parse_args()
+    failures = 0
+    with tempfile.TemporaryDirectory() as work:
+        # The good job itself must pass, or every case below proves nothing.
+        assert run_good(args.costsweep, work), "the reference job failed"
+        for ranks in (1, 2):
+            for name, text, extra, fragments in CASES:
+                if ranks == 2 and name not in ("p10_above_p90", "missing_file", "duplicate_key"):
+                    continue
+                if not run_case(args.costsweep, args.mpiexec, work, name, text, extra, fragments, ranks):
+                    failures += 1
+        if os.geteuid() != 0:  # root reads anything, so unreadable files are tested as a user only
+            unreadable = os.path.join(work, "unreadable.ini")
+            with open(unreadable, "w") as f:
+                f.write(GOOD)
+            os.chmod(unreadable, 0)
+            done = subprocess.run([args.costsweep, "run", unreadable], capture_output=True, text=True)
+            failures += done.returncode != 2
+    print(f"bad input: {len(CASES)} malformed jobs, {failures} failures")
+    sys.exit(1 if failures else 0)
+
+
+def run_good(costsweep, work):
+    out = os.path.join(work, "good.h5")
+    job = os.path.join(work, "good.ini")
+    with open(job, "w") as f:
+        f.write(GOOD.format(out=out))
+    done = subprocess.run([costsweep, "run", job, "-q"], capture_output=True, text=True)
+    ok = done.returncode == 0 and os.path.exists(out)
+    os.remove(out) if ok else print(done.stderr)
+    return ok
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "core/distributions/distribution.hpp"
+
+namespace costsweep::dist {
+namespace {
+
+using Big = boost::multiprecision::cpp_bin_float_50;
+
+// AS241 states PPND16 is accurate to about 1 part in 1e16 (Wichura 1988, section 4); evaluating
+// it in double adds a few rounding errors, so 1e-15 (about 4.5 ulp) is the contract we assert.
+constexpr double kRelTol = 1e-15;
+
+double reference_quantile(double p) {
+  const boost::math::normal_distribution<Big> standard;
+  return static_cast<double>(boost::math::quantile(standard, Big(p)));
+}
+
+double reference_cdf(double x) {
+  const boost::math::normal_distribution<Big> standard;
+  return static_cast<double>(boost::math::cdf(standard, Big(x)));
+}
+
+double relative_error(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
+
+std::vector<double> probe_points() {
+  std::vector<double> points = {1e-300,     1e-200, 1e-100, 1e-50,      1e-20,       1e-10,
+                                1.3887e-11, 1e-5,   1e-3,   0.01,       0.02425,     0.05,
+                                0.0749,     0.0751, 0.1,    0.25,       0.4,         0.499,
+                                0.501,      0.6,    0.75,   0.9,        0.925,       0.95,
+                                0.975,      0.99,   0.999,  1.0 - 1e-5, 1.0 - 1e-10, 1.0 - 0x1p-53};
+  // A log-spaced sweep of the lower tail and its mirror image in the upper tail.
+  for (double p = 1e-300; p < 0.5; p *= 1.5) {
+    points.push_back(p);
+    if (p > 1e-16) points.push_back(1.0 - p);
+  }
+  return points;
+}
+
+TEST(InverseNormalTest, MatchesFiftyDigitReferenceAcrossBothTails) {
+  for (const double p : probe_points()) {
+    const double want = reference_quantile(p);
+    EXPECT_LE(relative_error(inverse_normal_cdf(p), want), kRelTol)
+        << "p = " << p << ", want " << want << ", got " << inverse_normal_cdf(p);
+  }
+}
+
+TEST(InverseNormalTest, IsZeroAtOneHalf) { EXPECT_EQ(inverse_normal_cdf(0.5), 0.0); }
+
+TEST(InverseNormalTest, IsExactlyAntisymmetricWhereOneMinusPIsExact) {
+  for (int j = 1; j < 512; ++j) {
+    const double p = j / 1024.0;
+    EXPECT_EQ(inverse_normal_cdf(p), -inverse_normal_cdf(1.0 - p)) << "p = " << p;
+  }
+}
+
+TEST(InverseNormalTest, ReproducesPublishedCriticalValues) {
+  // Standard two-sided critical values, true values to 17 digits (e.g. DLMF 7.17 via
+  // z = sqrt(2) inverf(2p - 1)).
+  EXPECT_LE(relative_error(inverse_normal_cdf(0.975), 1.959963984540054), kRelTol);
+  EXPECT_LE(relative_error(inverse_normal_cdf(0.95), 1.6448536269514722), kRelTol);
+  EXPECT_LE(relative_error(inverse_normal_cdf(0.995), 2.5758293035489004), kRelTol);
+  EXPECT_LE(relative_error(inverse_normal_cdf(0.9), 1.2815515655446004), kRelTol);
+}
+
+TEST(InverseNormalTest, ReturnsInfinitiesAtTheEndpoints) {
+  EXPECT_EQ(inverse_normal_cdf(0.0), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(inverse_normal_cdf(1.0), std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isnan(inverse_normal_cdf(1.5)));
+}
+
+TEST(InverseNormalTest, NormalCdfMatchesFiftyDigitReferenceInBothTails) {
+  for (const double x : {-37.5, -30.0, -20.0, -8.0, -5.0, -1.0, -0.1, 0.0, 0.3, 1.0, 5.0, 8.0}) {
+    // erfc(t) has condition number about 2t^2, and -x/sqrt2 carries one rounding error, so the
+    // relative error grows like x^2 ulp in the lower tail.
+    const double tol = (4.0 + x * x) * std::numeric_limits<double>::epsilon();
+    EXPECT_LE(relative_error(normal_cdf(x), reference_cdf(x)), tol) << "x = " << x;
+  }
+}
+
+TEST(InverseNormalTest, NormalCdfInvertsIt) {
+  for (const double p : {1e-300, 1e-100, 1e-10, 0.02425, 0.3, 0.5, 0.7, 0.975, 1.0 - 1e-9}) {
+    const double x = inverse_normal_cdf(p);
+    // A relative error d in x moves the cdf by a relative x^2 d (d ln Phi / dx ~ |x|).
+    const double tol = (4.0 + x * x) * (kRelTol + std::numeric_limits<double>::epsilon());
+    EXPECT_LE(relative_error(normal_cdf(x), p), tol) << "p = " << p;
+  }
+}
+
+}  // namespace
+}  // namespace costsweep::dist

@@ -1,0 +1,42 @@
+#include "models/ishigami.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace costsweep::models {
+namespace {
+
+TEST(IshigamiTest, EvaluatesTheDefiningFormulaAtHandPickedPoints) {
+  const Ishigami model(7.0, 0.1);
+  Block in(3, 3);
+  // Rows: (pi/2, pi/2, 1), (0, pi/2, 2), (-pi/2, 0, 2).
+  in << std::numbers::pi / 2, std::numbers::pi / 2, 1.0,  //
+      0.0, std::numbers::pi / 2, 2.0,                     //
+      -std::numbers::pi / 2, 0.0, 2.0;
+  Block out(3, 1);
+  model.evaluate(in, out);
+  // 1 + 7*1 + 0.1*1*1 = 8.1 ; 0 + 7 + 0.1*16*0 = 7 ; -1 + 0 + 0.1*16*(-1) = -2.6
+  EXPECT_NEAR(out(0, 0), 8.1, 1e-14);
+  EXPECT_NEAR(out(1, 0), 7.0, 1e-14);
+  EXPECT_NEAR(out(2, 0), -2.6, 1e-14);
+}
+
+TEST(IshigamiTest, RegistryBuildsItWithDefaultsAndDeclaresInputsAndOutputs) {
+  const ModelInfo* info = find_model("ishigami");
+  ASSERT_NE(info, nullptr);
+  std::map<std::string, double> params;
+  for (const auto& p : info->parameters) params[p.name] = p.default_value;
+  EXPECT_EQ(params.at("a"), 7.0);
+  EXPECT_EQ(params.at("b"), 0.1);
+  const auto model = info->make(params);
+  ASSERT_EQ(model->inputs().size(), 3u);
+  EXPECT_EQ(model->inputs()[2].name, "x3");
+  ASSERT_EQ(model->outputs().size(), 1u);
+  EXPECT_EQ(model->outputs()[0].name, "y");
+  EXPECT_EQ(find_model("no-such-model"), nullptr);
+}
+
+}  // namespace
+}  // namespace costsweep::models

@@ -1,0 +1,93 @@
+#include "study/study.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/errors/errors.hpp"
+
+namespace costsweep::study {
+namespace {
+
+JobSource job(std::vector<JobEntry> entries) {
+  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries)};
+}
+
+JobEntry line(const std::string& key, const std::string& value, int number) {
+  return {key, value, "test.ini line " + std::to_string(number), false};
+}
+
+std::string problems_of(const JobSource& source) {
+  try {
+    build_study(source);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(StudyTest, DefaultsFillEveryUnsetKey) {
+  const auto study = build_study(job({line("job.model", "ishigami", 2)}));
+  EXPECT_EQ(study->n_draws, 10000u);
+  EXPECT_EQ(study->block_size, 4096u);
+  EXPECT_EQ(study->seed, 1u);
+  EXPECT_EQ(study->quantile_levels, (std::vector<double>{0.05, 0.25, 0.5, 0.75, 0.95}));
+  EXPECT_FALSE(study->save_samples);
+  EXPECT_EQ(study->output_path, "test.h5");
+  ASSERT_EQ(study->inputs.size(), 3u);
+  EXPECT_EQ(study->inputs[0].spec, "uniform(-pi, pi)");
+  EXPECT_EQ(study->model_parameters.at("a"), 7.0);
+  EXPECT_EQ(study->settings.at("job.draws"), "10000");
+  EXPECT_EQ(study->n_blocks(), 3u);  // ceil(10000 / 4096)
+  // SHA-256 of the job text, from `printf '[job]\nmodel = ishigami\n' | sha256sum`.
+  EXPECT_EQ(study->job_sha256, "7704a7cee3f836b9be1952a539a23a18bc4c183a7d193388762bf8bde151fcdb");
+}
+
+TEST(StudyTest, OverridesReplaceFileValuesButFileDuplicatesAreErrors) {
+  auto source = job({line("job.model", "ishigami", 2), line("job.draws", "1e6", 3)});
+  source.entries.push_back({"job.draws", "500", "--draws 500", true});
+  EXPECT_EQ(build_study(source)->n_draws, 500u);
+  source.entries.push_back(line("job.draws", "7", 9));
+  const auto message = problems_of(source);
+  EXPECT_NE(message.find("cannot read test.ini line 9: duplicate key 'job.draws' (first set at "
+                         "test.ini line 3)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(StudyTest, ReportsEveryProblemAtOnceWithOriginAndKey) {
+  const auto source = job({line("job.model", "ishigami", 2), line("job.draws", "0", 3),
+                           line("job.seed", "-1", 4), line("inputs.x1", "uniform(2, 1)", 5),
+                           line("job.quantiles", "0.5 0.5", 6), line("model.a", "x", 7)});
+  try {
+    build_study(source);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.problems().size(), 5u) << e.what();
+    EXPECT_EQ(e.problems()[0],
+              "cannot use draws '0': expected a whole number from 1 to 2^53 [test.ini line 3, key "
+              "job.draws]");
+    EXPECT_NE(std::string(e.what()).find("[test.ini line 4, key job.seed]"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("[test.ini line 5, key inputs.x1]"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("listed twice"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("[test.ini line 7, key model.a]"), std::string::npos);
+  }
+}
+
+TEST(StudyTest, WholeNumbersAcceptExactFloatLiteralsOnly) {
+  auto with_draws = [](const std::string& draws) {
+    return job({line("job.model", "ishigami", 2), line("job.draws", draws, 3)});
+  };
+  EXPECT_EQ(build_study(with_draws("1e6"))->n_draws, 1000000u);
+  EXPECT_EQ(build_study(with_draws("250000"))->n_draws, 250000u);
+  EXPECT_NE(problems_of(with_draws("2.5")), "");
+  EXPECT_NE(problems_of(with_draws("1e300")), "");
+  EXPECT_NE(problems_of(with_draws("ten")), "");
+}
+
+TEST(StudyTest, InputStreamsAreKeyedByName) {
+  const auto study = build_study(job({line("job.model", "ishigami", 2)}));
+  EXPECT_NE(study->inputs[0].stream, study->inputs[1].stream);
+  EXPECT_NE(study->inputs[1].stream, study->inputs[2].stream);
+}
+
+}  // namespace
+}  // namespace costsweep::study
