@@ -150,6 +150,11 @@ int command_validate(int argc, char** argv) {
     std::printf("    %-10s %-36s %.4g / %.4g / %.4g\n", input.name.c_str(), input.spec.c_str(),
                 d.quantile(0.05), d.quantile(0.5), d.quantile(0.95));
   }
+  // Every rank keeps its draws of every output (and input, with samples) for exact quantiles.
+  const double columns = static_cast<double>(study->model->outputs().size() +
+                                             (study->save_samples ? study->inputs.size() : 0));
+  std::printf("  memory     %.3g MiB of draws in total, shared over the ranks\n",
+              static_cast<double>(study->n_draws) * columns * 8.0 / 1048576.0);
   std::printf("  outputs:   ");
   for (const auto& out : study->model->outputs()) std::printf(" %s", out.name.c_str());
   std::printf("\n");
@@ -182,9 +187,10 @@ void print_help() {
          "exit status: 0 success, 1 runtime failure, 2 usage or configuration error\n\n"
       << job_options(args) << "\njob keys (INI sections [job], [model], [inputs]):\n";
   for (const auto& key : study::job_keys()) {
-    std::printf("  %-18s %s%s\n", key.key.c_str(), key.doc.c_str(),
-                key.default_value.empty() ? " (required)"
-                                          : (" (default " + key.default_value + ")").c_str());
+    const std::string note = key.required                ? " (required)"
+                             : key.default_value.empty() ? ""
+                                                         : " (default " + key.default_value + ")";
+    std::printf("  %-18s %s%s\n", key.key.c_str(), key.doc.c_str(), note.c_str());
   }
   std::printf("  %-18s distribution spec of a model input (default: the model's)\n",
               "inputs.<name>");

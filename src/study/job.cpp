@@ -4,7 +4,7 @@ namespace costsweep::study {
 
 const std::vector<KeyDoc>& job_keys() {
   static const std::vector<KeyDoc> keys = {
-      {"job.model", "", "built-in model to run (see `costsweep --help` for the list)"},
+      {"job.model", "", "built-in model to run (see the list of models)", true},
       {"job.title", "", "free text stored in the result file"},
       {"job.draws", "10000", "Monte Carlo draws, a whole number >= 1 (1e6 allowed)"},
       {"job.seed", "1", "seed of every random stream, a whole number in [0, 2^64)"},

@@ -24,8 +24,9 @@ struct JobSource {
 /// `model.<parameter>`).
 struct KeyDoc {
   std::string key;
-  std::string default_value;  ///< empty when the key is required
+  std::string default_value;
   std::string doc;
+  bool required = false;
 };
 
 /// Every fixed job key, in the order the README and --help list them.
