@@ -226,10 +226,8 @@ RunReport run(const study::Study& study, const Communicator& comm, const RunOpti
   const LocalDraws local = evaluate_local(study, comm, options.show_progress);
   RunReport report{summarise(study, local.outputs, comm), 0.0};
   if (study.save_samples) {
-    writer.write_samples("outputs", report.tables.output_names, 1, study.n_draws, 0,
-                         local.first_draw, local.outputs);
-    writer.write_samples("inputs", report.tables.input_names, 1, study.n_draws, 0, local.first_draw,
-                         local.inputs);
+    writer.write_samples("outputs", 1, study.n_draws, 0, local.first_draw, local.outputs);
+    writer.write_samples("inputs", 1, study.n_draws, 0, local.first_draw, local.inputs);
   }
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -153,44 +153,42 @@ void write_serial_part(const std::string& partial, const std::string& final_path
 
 }  // namespace
 
-void ResultWriter::write_samples(const std::string& kind, const std::vector<std::string>& names,
-                                 std::uint64_t n_scenarios, std::uint64_t n_draws,
-                                 std::uint64_t scenario, std::uint64_t first_draw,
-                                 const Eigen::ArrayXXd& local) {
+void ResultWriter::write_samples(const std::string& kind, std::uint64_t n_scenarios,
+                                 std::uint64_t n_draws, std::uint64_t scenario,
+                                 std::uint64_t first_draw, const Eigen::ArrayXXd& local) {
   const htri_t exists = H5Lexists(file_.get(), "samples", H5P_DEFAULT);
   h5::check(exists, "look up group 'samples'");
   auto samples = exists > 0
                      ? h5::own_group(H5Gopen2(file_.get(), "samples", H5P_DEFAULT), "open samples")
                      : make_group(file_.get(), "samples");
-  auto group = make_group(samples.get(), kind);
-  const hsize_t dims[2] = {n_scenarios, n_draws};
-  const hsize_t chunk[2] = {1, std::max<hsize_t>(1, std::min<hsize_t>(n_draws, kSampleChunkDraws))};
-  auto space = h5::own_space(H5Screate_simple(2, dims, nullptr), "create samples dataspace");
+  const auto n_columns = static_cast<hsize_t>(local.cols());
+  const hsize_t dims[3] = {n_scenarios, n_columns, n_draws};
+  const hsize_t chunk[3] = {1, 1,
+                            std::max<hsize_t>(1, std::min<hsize_t>(n_draws, kSampleChunkDraws))};
+  auto space = h5::own_space(H5Screate_simple(3, dims, nullptr), "create samples dataspace");
   auto dcpl = dataset_creation_plist();
-  h5::check(H5Pset_chunk(dcpl.get(), 2, chunk), "set sample chunking");
+  h5::check(H5Pset_chunk(dcpl.get(), 3, chunk), "set sample chunking");
   h5::check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "skip sample fill");
-  auto dxpl = collective_transfer();
+  auto dataset = h5::own_dataset(H5Dcreate2(samples.get(), kind.c_str(), H5T_IEEE_F64LE,
+                                            space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                                 "create samples dataset '" + kind + "'");
+  // This rank's draws of every column in one collective write: the column-major block is
+  // [column][draw] in memory, the file's [scenario][column][draw] order.
   const hsize_t rows = static_cast<hsize_t>(local.rows());
-  const hsize_t start[2] = {scenario, first_draw}, count[2] = {1, rows};
-  for (std::size_t c = 0; c < names.size(); ++c) {
-    auto dataset = h5::own_dataset(H5Dcreate2(group.get(), names[c].c_str(), H5T_IEEE_F64LE,
-                                              space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                   "create samples dataset '" + names[c] + "'");
-    auto file_space = h5::own_space(H5Dget_space(dataset.get()), "get samples dataspace");
-    auto mem_space = h5::own_space(H5Screate_simple(1, &count[1], nullptr), "create memory space");
-    if (rows == 0) {
-      h5::check(H5Sselect_none(file_space.get()), "select nothing");
-      h5::check(H5Sselect_none(mem_space.get()), "select nothing");
-    } else {
-      h5::check(
-          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-          "select this rank's draws");
-    }
-    const double* column = local.data() + c * rows;
-    h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(),
-                       dxpl.get(), column),
-              "write samples of '" + names[c] + "'");
+  const hsize_t start[3] = {scenario, 0, first_draw}, count[3] = {1, n_columns, rows};
+  auto file_space = h5::own_space(H5Dget_space(dataset.get()), "get samples dataspace");
+  auto mem_space = h5::own_space(H5Screate_simple(3, count, nullptr), "create memory space");
+  if (rows == 0 || n_columns == 0) {
+    h5::check(H5Sselect_none(file_space.get()), "select nothing");
+    h5::check(H5Sselect_none(mem_space.get()), "select nothing");
+  } else {
+    h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+              "select this rank's draws");
   }
+  auto dxpl = collective_transfer();
+  h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(),
+                     dxpl.get(), local.data()),
+            "write samples '" + kind + "'");
 }
 
 void ResultWriter::finish(const ResultTables& tables, const Provenance& provenance) {

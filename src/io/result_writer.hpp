@@ -23,12 +23,12 @@ class ResultWriter {
   /// succeeded. Never throws.
   ~ResultWriter();
 
-  /// Collective. Creates /samples/<kind>/<name> for every column name, each of shape
-  /// [n_scenarios, n_draws] (chunked), and writes this rank's rows: local is a block of draws
-  /// [first_draw, first_draw + local.rows()) of scenario `scenario`, one column per name.
-  void write_samples(const std::string& kind, const std::vector<std::string>& names,
-                     std::uint64_t n_scenarios, std::uint64_t n_draws, std::uint64_t scenario,
-                     std::uint64_t first_draw, const Eigen::ArrayXXd& local);
+  /// Collective. Creates /samples/<kind> of shape [n_scenarios, local.cols(), n_draws] (chunked
+  /// by column) and writes this rank's draws [first_draw, first_draw + local.rows()) of scenario
+  /// `scenario`, one column of local per variable.
+  void write_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_draws,
+                     std::uint64_t scenario, std::uint64_t first_draw,
+                     const Eigen::ArrayXXd& local);
   /// Collective; every rank passes identical values. Closes the parallel file; rank 0 reopens
   /// it alone (parallel HDF5 cannot write variable-length strings) to write the names, summary
   /// arrays and /provenance attributes, closes it and renames it to its final name. Throws
