@@ -74,7 +74,7 @@ study::StudyPtr collective_study(const JobArguments& args, const driver::Communi
   std::string text, read_error;
   if (comm.rank() == 0) {
     try {
-      text = read_text_file(args.job);
+      text = study::read_whole_file(args.job, "job");
     } catch (const InputError& e) {
       read_error = e.what();
     }
@@ -132,12 +132,17 @@ int command_run(int argc, char** argv) {
 
 int command_validate(int argc, char** argv) {
   const auto args = parse_job_arguments(argc, argv, "validate");
-  const auto study = study::build_study(job_source(args, read_text_file(args.job)));
+  const auto study = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
   std::printf("job %s is valid\n", study->job_path.c_str());
-  std::printf("  model      %s", study->model_name.c_str());
-  for (const auto& [name, value] : study->model_parameters)
-    std::printf("  %s=%g", name.c_str(), value);
-  std::printf("\n  draws      %llu in %llu blocks of %llu\n",
+  std::printf("  model      %s\n", study->model_name.c_str());
+  for (const auto& [name, value] : study->model_config.values) {
+    std::printf("    %s = %s\n", name.c_str(), value.c_str());
+  }
+  for (const auto& file : study->data_files) {
+    std::printf("  data       %s (%zu rows, sha256 %.12s)\n", file.path.c_str(),
+                study->model_config.tables.at(file.key.substr(6)).rows.size(), file.sha256.c_str());
+  }
+  std::printf("  draws      %llu in %llu blocks of %llu\n",
               static_cast<unsigned long long>(study->n_draws),
               static_cast<unsigned long long>(study->n_blocks()),
               static_cast<unsigned long long>(study->block_size));
@@ -192,14 +197,21 @@ void print_help() {
                                                          : " (default " + key.default_value + ")";
     std::printf("  %-18s %s%s\n", key.key.c_str(), key.doc.c_str(), note.c_str());
   }
-  std::printf("  %-18s distribution spec of a model input (default: the model's)\n",
-              "inputs.<name>");
-  std::printf("  %-18s numeric parameter of the model\n\nmodels:\n", "model.<name>");
+  std::printf(
+      "  %-18s distribution of a model input or of a whole assumption (a group of\n"
+      "  %-18s inputs, e.g. inputs.price for price[MiniMax] and price[Z.ai/Zhipu])\n",
+      "inputs.<name>", "");
+  std::printf("  %-18s a setting of the model (below)\n\nmodels and their [model] settings:\n",
+              "model.<name>");
   for (const auto& model : models::registry()) {
-    std::printf("  %s: %s\n    parameters:", model.name.c_str(), model.description.c_str());
-    for (const auto& p : model.parameters)
-      std::printf(" %s=%g (%s);", p.name.c_str(), p.default_value, p.description.c_str());
-    std::printf("\n");
+    std::printf("  %s: %s\n", model.name.c_str(), model.description.c_str());
+    for (const auto& p : model.parameters) {
+      const std::string name = p.is_prefix ? p.name + "<name>" : p.name;
+      const std::string note = p.required                ? " (required)"
+                               : p.default_value.empty() ? ""
+                                                         : " (default " + p.default_value + ")";
+      std::printf("    %-24s %s%s\n", name.c_str(), p.description.c_str(), note.c_str());
+    }
   }
   std::printf(
       "\ndistributions: 3.5 | uniform(a, b) | normal(mean=, sd=) | lognormal(median=, sigma=)\n"

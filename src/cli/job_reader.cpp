@@ -62,7 +62,7 @@ po::options_description known_keys() {
 
 study::JobSource parse_job(const std::string& path, const std::string& text) {
   auto lines = index_lines(path, text);
-  study::JobSource source{path, text, {}};
+  study::JobSource source{path, text, {}, {}};
   std::istringstream in(text);
   po::parsed_options parsed(nullptr);
   try {
@@ -80,22 +80,6 @@ study::JobSource parse_job(const std::string& path, const std::string& text) {
         {option.string_key, option.value.empty() ? "" : option.value.front(), origin, false});
   }
   return source;
-}
-
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    throw InputError("cannot read job '" + path + "': no such file");
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError("cannot read job '" + path + "': it is a folder");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in || in.bad())
-    throw InputError("cannot read job '" + path + "': permission denied or I/O error");
-  return text.str();
 }
 
 void add_override(study::JobSource& source, const std::string& assignment,

@@ -11,9 +11,6 @@ namespace costsweep::cli {
 /// that are neither `[section]`, `key = value`, blank nor a `#` comment.
 study::JobSource parse_job(const std::string& path, const std::string& text);
 
-/// Reads a whole file; throws InputError naming it when it is missing or unreadable.
-std::string read_text_file(const std::string& path);
-
 /// Appends a command-line override `key=value` (origin names the flag). Throws InputError when
 /// it has no '='.
 void add_override(study::JobSource& source, const std::string& assignment, const std::string& flag);

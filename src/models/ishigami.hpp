@@ -12,7 +12,7 @@ namespace costsweep::models {
 class Ishigami final : public Model {
  public:
   Ishigami(double a, double b);
-  static ModelPtr make(const std::map<std::string, double>& parameters);
+  static ModelPtr make(const ModelConfig& config);
 
   const std::string& name() const override { return name_; }
   const std::vector<InputSpec>& inputs() const override { return inputs_; }

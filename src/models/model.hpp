@@ -6,14 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "models/table.hpp"
+
 namespace costsweep::models {
 
-/// One uncertain input of a model.
+/// One uncertain input of a model: a random variable drawn from its own stream. Several inputs
+/// may share a group, the assumption they are draws of (e.g. `mfu.pretrain[MiniMax]` and
+/// `mfu.pretrain[Z.ai/Zhipu]` in group `mfu.pretrain`); a job sets a distribution for a whole
+/// group (`inputs.<group>`) or for one input (`inputs.<name>`).
 struct InputSpec {
   std::string name;
-  std::string default_spec;  ///< distribution spec used when the job does not set one
+  std::string group;         ///< the assumption; equals name for a single input
+  std::string default_spec;  ///< used when the job sets neither; empty: the job must set one
   std::string unit;
   std::string description;
+  std::string default_origin;  ///< where default_spec came from (a data cell), for messages
 };
 
 /// One output of a model.
@@ -23,11 +30,19 @@ struct OutputSpec {
   std::string description;
 };
 
-/// A fixed (non-random) numeric parameter of a model, settable in the job's [model] section.
+/// What a [model] key holds: checked as a number, taken as text, or a CSV table (a path relative
+/// to the job file) that the study loads.
+enum class ParameterKind { kNumber, kText, kTable };
+
+/// A setting of a model in the job's [model] section. With is_prefix, name ends in '.' and the
+/// spec covers every key that starts with it (e.g. `peak.` for `peak.fp8`).
 struct ParameterSpec {
   std::string name;
-  double default_value;
+  ParameterKind kind = ParameterKind::kNumber;
+  std::string default_value;  ///< empty: optional with no default, unless required
   std::string description;
+  bool is_prefix = false;
+  bool required = false;
 };
 
 /// Column-major block of draws: row = draw, column = variable (one contiguous column each).
@@ -53,9 +68,9 @@ struct ModelInfo {
   std::string name;
   std::string description;
   std::vector<ParameterSpec> parameters;
-  /// Builds the model from parameter values (every parameter present). Throws InputError when a
-  /// value is out of range.
-  ModelPtr (*make)(const std::map<std::string, double>& parameters);
+  /// Builds the model from its checked settings. Throws ConfigError listing every problem, each
+  /// naming its key or its table's file, row and column.
+  ModelPtr (*make)(const ModelConfig& config);
 };
 
 /// Every built-in model, sorted by name.

@@ -2,6 +2,7 @@
 
 #include "models/ishigami.hpp"
 #include "models/model.hpp"
+#include "models/training_cost.hpp"
 
 namespace costsweep::models {
 
@@ -9,8 +10,10 @@ const std::vector<ModelInfo>& registry() {
   static const std::vector<ModelInfo> models = {
       {"ishigami",
        "Ishigami test function (3 inputs, 1 output) with closed-form moments and Sobol indices",
-       {{"a", 7.0, "weight of sin^2 x2"}, {"b", 0.1, "weight of x3^4 sin x1"}},
+       {{"a", ParameterKind::kNumber, "7", "weight of sin^2 x2"},
+        {"b", ParameterKind::kNumber, "0.1", "weight of x3^4 sin x1"}},
        &Ishigami::make},
+      training_cost_info(),
   };
   return models;
 }

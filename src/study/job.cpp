@@ -1,5 +1,11 @@
 #include "study/job.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors/errors.hpp"
+
 namespace costsweep::study {
 
 const std::vector<KeyDoc>& job_keys() {
@@ -16,6 +22,22 @@ const std::vector<KeyDoc>& job_keys() {
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
   };
   return keys;
+}
+
+std::string read_whole_file(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError("cannot read " + what + " '" + path + "': no such file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("cannot read " + what + " '" + path + "': it is a folder");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in)
+    throw InputError("cannot read " + what + " '" + path + "': permission denied or I/O error");
+  return text.str();
 }
 
 }  // namespace costsweep::study

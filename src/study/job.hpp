@@ -1,5 +1,6 @@
 #pragma once
 /// A job as read: its text and its key = value entries, each with where it came from.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,23 @@ struct JobEntry {
   bool is_override = false;  ///< from the command line: replaces the job's value
 };
 
+/// Reads a data file a job names (path already resolved against the job's folder); throws
+/// InputError when it cannot.
+using FileReader = std::function<std::string(const std::string& path)>;
+
 /// The job file's path and full text, and its entries followed by command-line overrides.
 struct JobSource {
   std::string path;
   std::string text;
   std::vector<JobEntry> entries;
+  /// How data files are read; empty: read_whole_file. (Under MPI, rank 0 reads and the others
+  /// are served what it read.)
+  FileReader read_file;
 };
+
+/// Reads a whole file from disk; throws InputError `cannot read <what> '<path>': <reason>` when
+/// it is missing, a folder or unreadable.
+std::string read_whole_file(const std::string& path, const std::string& what = "data file");
 
 /// A documented job key with a fixed name (dynamic keys are `inputs.<input>` and
 /// `model.<parameter>`).

@@ -9,57 +9,17 @@
 #include <sstream>
 
 #include "core/random/philox_stream.hpp"
+#include "study/detail/text.hpp"
 #include "study/sha256.hpp"
 
 namespace costsweep::study {
 namespace {
 
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
-std::optional<double> parse_number(const std::string& text) {
-  double value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-/// A whole number written as digits or as an exact float literal (1e6), in [lo, hi].
-std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t lo,
-                                         std::uint64_t hi) {
-  std::uint64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec == std::errc() && ptr == end) {
-    if (value < lo || value > hi) return std::nullopt;
-    return value;
-  }
-  const auto number = parse_number(text);
-  if (!number || *number != std::floor(*number) || *number < static_cast<double>(lo) ||
-      *number > static_cast<double>(hi) || *number >= 0x1.0p64) {
-    return std::nullopt;
-  }
-  return static_cast<std::uint64_t>(*number);
-}
-
-std::optional<bool> parse_bool(const std::string& text) {
-  std::string lower;
-  for (const char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "yes" || lower == "true" || lower == "on" || lower == "1") return true;
-  if (lower == "no" || lower == "false" || lower == "off" || lower == "0") return false;
-  return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
+using detail::join;
+using detail::parse_bool;
+using detail::parse_number;
+using detail::parse_whole;
+using detail::trim;
 
 /// Collects the problems of a job and resolves what is valid.
 class Builder {
@@ -158,18 +118,13 @@ void Builder::resolve_model(Study& study) {
                       "': unknown model (models: " + join(names) + ")");
     return;
   }
-  for (const auto& p : info->parameters) {
-    const std::string key = "model." + p.name;
-    const std::string text = value_of(key);
-    const auto value = text.empty() ? std::optional<double>(p.default_value) : parse_number(text);
-    if (!value) {
-      // Reported; the default stands in so the inputs can still be checked.
-      problem(key, "cannot use model parameter '" + text + "': expected a finite number");
-    }
-    study.model_parameters[p.name] = value.value_or(p.default_value);
-  }
+  auto settings = resolve_model_settings(*info, effective_, source_, problems_);
+  study.model_config = std::move(settings.config);
+  study.data_files = std::move(settings.files);
   try {
-    study.model = info->make(study.model_parameters);
+    study.model = info->make(study.model_config);
+  } catch (const ConfigError& e) {
+    problems_.insert(problems_.end(), e.problems().begin(), e.problems().end());
   } catch (const InputError& e) {
     problem("job.model", e.what());
   }
@@ -177,13 +132,29 @@ void Builder::resolve_model(Study& study) {
 
 void Builder::resolve_inputs(Study& study) {
   for (const auto& input : study.model->inputs()) {
-    const std::string key = "inputs." + input.name;
+    // The most specific setting wins: the input itself, then its assumption, then the model.
+    std::string key = "inputs." + input.name;
     std::string spec = value_of(key);
-    if (spec.empty()) spec = input.default_spec;
+    if (spec.empty() && input.group != input.name) spec = value_of(key = "inputs." + input.group);
+    std::string where;
+    if (spec.empty()) {
+      spec = input.default_spec;
+      where = input.default_origin;
+    }
+    if (spec.empty()) {
+      problems_.push_back("cannot draw input '" + input.name + "': no distribution; set inputs." +
+                          input.group + " in the job [" + source_.path + "]");
+      continue;
+    }
     try {
-      study.inputs.push_back({input.name, spec, dist::parse(spec), random::stream_id(key)});
+      study.inputs.push_back({input.name, input.group, spec, dist::parse(spec),
+                              random::stream_id("inputs." + input.name)});
     } catch (const dist::SpecError& e) {
-      problem(key, e.what());
+      if (where.empty()) {
+        problem(key, e.what());
+      } else {
+        problems_.push_back(std::string(e.what()) + " [" + where + "]");
+      }
     }
   }
 }
@@ -224,28 +195,32 @@ void Builder::resolve_output(Study& study) {
 }
 
 void Builder::check_unknown_keys(const Study& study) {
-  std::set<std::string> allowed;
+  std::set<std::string> allowed, groups;
   for (const auto& doc : job_keys()) allowed.insert(doc.key);
-  std::vector<std::string> inputs, parameters;
+  const auto* info = models::find_model(study.model_name);
   if (study.model) {
-    for (const auto& in : study.model->inputs()) inputs.push_back(in.name);
-    for (const auto& [name, value] : study.model_parameters) parameters.push_back(name);
+    for (const auto& in : study.model->inputs()) {
+      allowed.insert("inputs." + in.name);
+      groups.insert(in.group);
+    }
+    for (const auto& group : groups) allowed.insert("inputs." + group);
   }
   for (const auto& [key, entry] : effective_) {
     if (allowed.count(key) != 0) continue;
     const auto dot = key.find('.');
     const std::string section = key.substr(0, dot), name = key.substr(dot + 1);
-    const auto& names = section == "inputs" ? inputs : parameters;
+    if (section == "model" && info != nullptr && accepts_model_key(*info, name)) continue;
+    // Without a model, its inputs cannot be checked; the model problem is reported already.
     if ((section == "inputs" || section == "model") && !study.model) continue;
-    if ((section == "inputs" || section == "model") &&
-        std::find(names.begin(), names.end(), name) != names.end()) {
-      continue;
-    }
     std::string allowed_here;
     if (section == "inputs") {
-      allowed_here = "inputs of " + study.model_name + ": " + join(inputs);
+      allowed_here = "assumptions of this " + study.model_name +
+                     " job: " + join(std::vector<std::string>(groups.begin(), groups.end()));
     } else if (section == "model") {
-      allowed_here = "parameters of " + study.model_name + ": " + join(parameters);
+      std::vector<std::string> names;
+      for (const auto& p : info->parameters)
+        names.push_back(p.is_prefix ? p.name + "<name>" : p.name);
+      allowed_here = "settings of " + study.model_name + ": " + join(names);
     } else if (section == "job") {
       std::vector<std::string> job_names;
       for (const auto& doc : job_keys()) job_names.push_back(doc.key);
@@ -272,10 +247,8 @@ StudyPtr Builder::build() {
   if (!problems_.empty()) throw ConfigError(problems_);
   for (const auto& doc : job_keys()) study->settings[doc.key] = value_of(doc.key);
   study->settings["job.output"] = study->output_path;
-  for (const auto& [name, value] : study->model_parameters) {
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, value).ptr;  // shortest round trip
-    study->settings["model." + name] = std::string(text, end);
+  for (const auto& [name, value] : study->model_config.values) {
+    study->settings["model." + name] = value;
   }
   for (const auto& input : study->inputs) study->settings["inputs." + input.name] = input.spec;
   return study;

@@ -9,12 +9,14 @@
 #include "core/distributions/distribution.hpp"
 #include "models/model.hpp"
 #include "study/job.hpp"
+#include "study/model_settings.hpp"
 
 namespace costsweep::study {
 
 /// One model input with its resolved distribution and random stream.
 struct InputPlan {
   std::string name;
+  std::string group;
   std::string spec;  ///< as written (or the model's default)
   dist::DistributionPtr distribution;
   std::uint64_t stream;  ///< random::stream_id("inputs." + name)
@@ -26,7 +28,8 @@ struct Study {
   std::string job_sha256;  ///< hex digest of job_text
   std::string title;
   std::string model_name;
-  std::map<std::string, double> model_parameters;
+  models::ModelConfig model_config;
+  std::vector<DataFile> data_files;  ///< every data file read, with its text and SHA-256
   models::ModelPtr model;
   std::vector<InputPlan> inputs;  ///< in the model's input order
   std::uint64_t n_draws = 0;

@@ -36,7 +36,7 @@ CASES = [
     ("unknown_input", GOOD + "x9 = uniform(0, 1)\n", [], ["key 'inputs.x9': unknown key", "x1, x2, x3"]),
     ("bad_quantile", GOOD + "[job]\nquantiles = 0.5 1.5\n", [], ["quantile level '1.5'", "[0, 1]"]),
     ("no_equals_line", GOOD + "this line is wrong\n", [], ["line 8", "not 'key = value'"]),
-    ("bad_model_parameter", GOOD + "[model]\na = seven\n", [], ["model parameter 'seven'", "model.a"]),
+    ("bad_model_parameter", GOOD + "[model]\na = seven\n", [], ["model.a 'seven'", "finite number"]),
     ("bad_block_size", GOOD, ["--set", "job.block_size=0"], ["block_size '0'", "--set"]),
     ("bad_override_syntax", GOOD, ["--set", "job.draws"], ["expected key=value"]),
     ("unknown_flag", GOOD, ["--drawz", "5"], ["drawz", "command line"]),

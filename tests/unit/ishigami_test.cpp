@@ -26,11 +26,11 @@ TEST(IshigamiTest, EvaluatesTheDefiningFormulaAtHandPickedPoints) {
 TEST(IshigamiTest, RegistryBuildsItWithDefaultsAndDeclaresInputsAndOutputs) {
   const ModelInfo* info = find_model("ishigami");
   ASSERT_NE(info, nullptr);
-  std::map<std::string, double> params;
-  for (const auto& p : info->parameters) params[p.name] = p.default_value;
-  EXPECT_EQ(params.at("a"), 7.0);
-  EXPECT_EQ(params.at("b"), 0.1);
-  const auto model = info->make(params);
+  ModelConfig config;
+  for (const auto& p : info->parameters) config.values[p.name] = p.default_value;
+  EXPECT_EQ(config.number("a", 0.0), 7.0);
+  EXPECT_EQ(config.number("b", 0.0), 0.1);
+  const auto model = info->make(config);
   ASSERT_EQ(model->inputs().size(), 3u);
   EXPECT_EQ(model->inputs()[2].name, "x3");
   ASSERT_EQ(model->outputs().size(), 1u);

@@ -8,7 +8,7 @@ namespace costsweep::study {
 namespace {
 
 JobSource job(std::vector<JobEntry> entries) {
-  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries)};
+  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries), {}};
 }
 
 JobEntry line(const std::string& key, const std::string& value, int number) {
@@ -34,7 +34,7 @@ TEST(StudyTest, DefaultsFillEveryUnsetKey) {
   EXPECT_EQ(study->output_path, "test.h5");
   ASSERT_EQ(study->inputs.size(), 3u);
   EXPECT_EQ(study->inputs[0].spec, "uniform(-pi, pi)");
-  EXPECT_EQ(study->model_parameters.at("a"), 7.0);
+  EXPECT_EQ(study->model_config.values.at("a"), "7");
   EXPECT_EQ(study->settings.at("job.draws"), "10000");
   EXPECT_EQ(study->n_blocks(), 3u);  // ceil(10000 / 4096)
   // SHA-256 of the job text, from `printf '[job]\nmodel = ishigami\n' | sha256sum`.

@@ -1,0 +1,59 @@
+#include "models/table.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace costsweep::models {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
+
+std::optional<std::size_t> Table::column(const std::string& name) const {
+  const auto it = std::find(columns.begin(), columns.end(), name);
+  if (it == columns.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - columns.begin());
+}
+
+std::string Table::cell(std::size_t row, const std::string& name) const {
+  const auto c = column(name);
+  return c ? trim(rows.at(row).at(*c)) : std::string();
+}
+
+std::string Table::where(std::size_t row, const std::string& name) const {
+  return path + " row " + std::to_string(row + 1) + " (line " + std::to_string(lines.at(row)) +
+         "), column '" + name + "'";
+}
+
+std::string ModelConfig::text(const std::string& key, const std::string& fallback) const {
+  const auto it = values.find(key);
+  return it == values.end() || trim(it->second).empty() ? fallback : trim(it->second);
+}
+
+double ModelConfig::number(const std::string& key, double fallback) const {
+  const std::string value = text(key);
+  double x = fallback;
+  if (!value.empty()) std::from_chars(value.data(), value.data() + value.size(), x);
+  return x;
+}
+
+std::vector<std::string> ModelConfig::keys_with_prefix(const std::string& prefix) const {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : values) {
+    if (key.rfind(prefix, 0) == 0) keys.push_back(key);
+  }
+  return keys;
+}
+
+std::string ModelConfig::where(const std::string& key) const {
+  const auto it = origins.find(key);
+  return "[" + (it == origins.end() ? std::string("default") : it->second) + ", key model." + key +
+         "]";
+}
+
+}  // namespace costsweep::models

@@ -1,0 +1,67 @@
+#include "study/detail/text.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace costsweep::study::detail {
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t lo,
+                                         std::uint64_t hi) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc() && ptr == end) {
+    if (value < lo || value > hi) return std::nullopt;
+    return value;
+  }
+  const auto number = parse_number(text);
+  if (!number || *number != std::floor(*number) || *number < static_cast<double>(lo) ||
+      *number > static_cast<double>(hi) || *number >= 0x1.0p64) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(*number);
+}
+
+std::optional<bool> parse_bool(const std::string& text) {
+  std::string lower;
+  for (const char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "yes" || lower == "true" || lower == "on" || lower == "1") return true;
+  if (lower == "no" || lower == "false" || lower == "off" || lower == "0") return false;
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const auto stop = comma == std::string::npos ? text.size() : comma;
+    std::string item = trim(std::string_view(text).substr(start, stop - start));
+    if (!item.empty()) items.push_back(item);
+    start = stop + 1;
+  }
+  return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+}  // namespace costsweep::study::detail

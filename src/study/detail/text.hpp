@@ -1,0 +1,23 @@
+#pragma once
+/// Strict parsing of the text values of jobs and data files.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace costsweep::study::detail {
+
+std::string trim(std::string_view s);
+/// A finite number written as a whole C-style literal, or nullopt.
+std::optional<double> parse_number(const std::string& text);
+/// A whole number written as digits or as an exact float literal (1e6), in [lo, hi].
+std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t lo,
+                                         std::uint64_t hi);
+/// yes/no, true/false, on/off, 1/0 (any case).
+std::optional<bool> parse_bool(const std::string& text);
+/// Items separated by commas (and spaces around them), trimmed, empty ones dropped.
+std::vector<std::string> split_list(const std::string& text);
+std::string join(const std::vector<std::string>& items);
+
+}  // namespace costsweep::study::detail
