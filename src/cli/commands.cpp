@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "cli/build_info.hpp"
 #include "cli/build_info_provenance.hpp"
@@ -68,35 +69,61 @@ study::JobSource job_source(const JobArguments& args, const std::string& text) {
   return source;
 }
 
-/// Collective. Reads the job on rank 0, builds the study on every rank; on any problem rank 0
+/// Collective. Rank 0's files (path -> text) on every rank.
+std::map<std::string, std::string> broadcast_files(const std::map<std::string, std::string>& files,
+                                                   const driver::Communicator& comm) {
+  std::vector<std::pair<std::string, std::string>> items(files.begin(), files.end());
+  items.resize(std::stoull(comm.broadcast(std::to_string(items.size()))));
+  for (auto& [path, text] : items) {
+    path = comm.broadcast(path);
+    text = comm.broadcast(text);
+  }
+  return {items.begin(), items.end()};
+}
+
+/// Collective. Rank 0 reads the job and its data files and validates them; the other ranks build
+/// the same study from what rank 0 read, so only rank 0 touches the files. On a problem rank 0
 /// prints it and every rank returns nullptr.
 study::StudyPtr collective_study(const JobArguments& args, const driver::Communicator& comm) {
-  std::string text, read_error;
+  std::string text, error;
+  std::map<std::string, std::string> files;
+  study::StudyPtr study;
   if (comm.rank() == 0) {
     try {
       text = study::read_whole_file(args.job, "job");
+      auto source = job_source(args, text);
+      source.read_file = [&files](const std::string& path) {
+        return files[path] = study::read_whole_file(path);
+      };
+      study = study::build_study(source);
     } catch (const InputError& e) {
-      read_error = e.what();
+      error = e.what();
     }
   }
-  read_error = comm.broadcast(read_error);
-  if (!read_error.empty()) {
-    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", read_error.c_str());
+  error = comm.broadcast(error);
+  if (!error.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", error.c_str());
     return nullptr;
   }
   text = comm.broadcast(text);
-  study::StudyPtr study;
-  std::string error;
-  try {
-    study = study::build_study(job_source(args, text));
-  } catch (const InputError& e) {
-    error = e.what();
+  files = broadcast_files(files, comm);
+  if (comm.rank() != 0) {
+    try {
+      auto source = job_source(args, text);
+      source.read_file = [&files](const std::string& path) {
+        const auto it = files.find(path);
+        if (it == files.end())
+          throw InputError("cannot read data file '" + path + "': rank 0 did not read it");
+        return it->second;
+      };
+      study = study::build_study(source);
+    } catch (const InputError& e) {
+      error = e.what();
+    }
   }
   if (!comm.all(error.empty())) {
-    if (comm.rank() == 0) {
-      std::fprintf(stderr, "costsweep: error: %s\n",
-                   error.empty() ? "another rank rejected the job" : error.c_str());
-    }
+    if (!error.empty())
+      std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), error.c_str());
     return nullptr;
   }
   return study;

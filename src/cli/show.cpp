@@ -57,13 +57,18 @@ void print_summary(const io::ResultTables& t, std::FILE* out) {
     rows.push_back(header);
     for (std::size_t o = 0; o < n_out; ++o) {
       const std::size_t cell = s * n_out + o;
-      std::vector<std::string> row = {
-          t.output_names[o],           t.output_units[o],         std::to_string(t.count[cell]),
-          format_number(t.mean[cell]), format_number(t.sd[cell]), format_number(t.se[cell]),
-          format_number(t.min[cell])};
-      for (std::size_t q = 0; q < n_q; ++q)
-        row.push_back(format_number(t.quantiles[cell * n_q + q]));
-      row.push_back(format_number(t.max[cell]));
+      // Fractions read better as percentages; the file keeps fractions.
+      const bool percent = t.output_units[o] == "fraction";
+      const auto shown = [&](double x) { return format_number(percent ? 100.0 * x : x); };
+      std::vector<std::string> row = {t.output_names[o],
+                                      percent ? "%" : t.output_units[o],
+                                      std::to_string(t.count[cell]),
+                                      shown(t.mean[cell]),
+                                      shown(t.sd[cell]),
+                                      shown(t.se[cell]),
+                                      shown(t.min[cell])};
+      for (std::size_t q = 0; q < n_q; ++q) row.push_back(shown(t.quantiles[cell * n_q + q]));
+      row.push_back(shown(t.max[cell]));
       rows.push_back(row);
     }
     print_rows(rows, out);

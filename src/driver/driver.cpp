@@ -202,6 +202,11 @@ io::Provenance provenance(const study::Study& study, const Communicator& comm,
   std::string settings;
   for (const auto& [key, value] : study.settings) settings += key + " = " + value + "\n";
   p["settings"] = settings;
+  for (const auto& file : study.data_files) {
+    p["data." + file.key + ".path"] = file.path;
+    p["data." + file.key + ".sha256"] = file.sha256;
+    p["data." + file.key + ".text"] = file.text;
+  }
   p["title"] = study.title;
   p["model"] = study.model_name;
   p["seed"] = study.seed;
