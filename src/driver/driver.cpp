@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "core/statistics/quantile.hpp"
-#include "core/statistics/radix_sort.hpp"
+#include "core/statistics/selection.hpp"
 #include "core/statistics/summary.hpp"
 #include "driver/block_runner.hpp"
 #include "driver/progress.hpp"
@@ -127,33 +127,26 @@ std::vector<stats::ExactSum> reduce_squared_deviations(const models::Block& outp
   return sums;
 }
 
-/// Exact quantiles of every output at every level: all order statistics of all outputs are
-/// selected together in 64 reductions.
+/// Exact quantiles of every output at every level: every order statistic of every output is
+/// selected together, in 7 reductions.
 std::vector<double> reduce_quantiles(const models::Block& outputs, std::uint64_t n_draws,
                                      const std::vector<double>& levels, const Communicator& comm) {
   const auto n_out = static_cast<std::size_t>(outputs.cols());
-  std::vector<std::vector<std::uint64_t>> sorted_keys(n_out);
-  for (std::size_t o = 0; o < n_out; ++o) {
-    sorted_keys[o] = stats::sorted_order_keys(outputs.col(static_cast<Eigen::Index>(o)));
-  }
-  std::vector<std::uint64_t> ranks;
-  std::vector<std::size_t> owner;
+  std::vector<std::vector<std::uint64_t>> keys(n_out);
+  std::vector<stats::OrderRequest> requests;
   std::vector<stats::QuantilePosition> positions;
   for (std::size_t o = 0; o < n_out; ++o) {
+    const auto column = outputs.col(static_cast<Eigen::Index>(o));
+    keys[o].reserve(static_cast<std::size_t>(column.size()));
+    for (const double x : column) keys[o].push_back(stats::order_key(x));
     for (const double p : levels) {
       positions.push_back(stats::quantile_position(n_draws, p));
-      ranks.insert(ranks.end(), {positions.back().lower, positions.back().upper});
-      owner.insert(owner.end(), {o, o});
+      requests.push_back({o, positions.back().lower});
+      requests.push_back({o, positions.back().upper});
     }
   }
-  const auto values =
-      stats::select_order_statistics(ranks, [&](std::span<const std::uint64_t> keys) {
-        std::vector<std::uint64_t> counts(keys.size());
-        for (std::size_t i = 0; i < keys.size(); ++i)
-          counts[i] = stats::count_le_keys(sorted_keys[owner[i]], keys[i]);
-        comm.sum(counts);
-        return counts;
-      });
+  const auto values = stats::select_order_statistics(
+      std::move(keys), requests, [&](std::vector<std::uint64_t>& counts) { comm.sum(counts); });
   std::vector<double> quantiles;
   for (std::size_t i = 0; i < positions.size(); ++i) {
     quantiles.push_back(stats::lerp(values[2 * i], values[2 * i + 1], positions[i].weight));

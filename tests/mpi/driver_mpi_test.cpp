@@ -8,7 +8,7 @@
 
 #include "core/statistics/exact_sum.hpp"
 #include "core/statistics/quantile.hpp"
-#include "core/statistics/radix_sort.hpp"
+#include "core/statistics/selection.hpp"
 #include "driver/driver.hpp"
 #include "driver/mpi_env.hpp"
 
@@ -66,23 +66,21 @@ TEST(DriverMpiTest, DistributedQuantilesEqualNumpyDefinitionOnTheWholeData) {
       local.push_back(value_at(i));
     }
   }
-  const auto local_keys = stats::sorted_order_keys(
-      Eigen::Map<const Eigen::ArrayXd>(local.data(), static_cast<Eigen::Index>(local.size())));
+  std::vector<std::vector<std::uint64_t>> keys(1);
+  for (const double x : local) keys[0].push_back(stats::order_key(x));
   std::sort(all.begin(), all.end());
   std::vector<std::uint64_t> ranks;
+  std::vector<stats::OrderRequest> requests;
   for (std::uint64_t k = 0; k < kN; k += 97) ranks.push_back(k);
   ranks.push_back(kN - 1);
+  for (const auto k : ranks) requests.push_back({0, k});
   int calls = 0;
-  const auto values =
-      stats::select_order_statistics(ranks, [&](std::span<const std::uint64_t> keys) {
-        ++calls;
-        std::vector<std::uint64_t> counts(keys.size());
-        for (std::size_t i = 0; i < keys.size(); ++i)
-          counts[i] = stats::count_le_keys(local_keys, keys[i]);
-        comm.sum(counts);
-        return counts;
-      });
-  EXPECT_EQ(calls, 64);
+  const auto values = stats::select_order_statistics(std::move(keys), requests,
+                                                     [&](std::vector<std::uint64_t>& counts) {
+                                                       ++calls;
+                                                       comm.sum(counts);
+                                                     });
+  EXPECT_EQ(calls, 7);
   for (std::size_t i = 0; i < ranks.size(); ++i) EXPECT_EQ(values[i], all[ranks[i]]) << ranks[i];
 }
 

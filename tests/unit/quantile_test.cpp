@@ -52,26 +52,6 @@ std::vector<KnownAnswers> read_known_answers() {
   return arrays;
 }
 
-// Counts over every part, as an MPI reduction of per-rank count_le would.
-CountOracle oracle_over(const std::vector<std::vector<double>>& sorted_parts, int& n_calls) {
-  return [&sorted_parts, &n_calls](std::span<const std::uint64_t> keys) {
-    ++n_calls;
-    std::vector<std::uint64_t> counts(keys.size(), 0);
-    for (const auto& part : sorted_parts) {
-      for (std::size_t i = 0; i < keys.size(); ++i) counts[i] += count_le(part, keys[i]);
-    }
-    return counts;
-  };
-}
-
-std::vector<std::vector<double>> split_sorted(const std::vector<double>& values,
-                                              std::mt19937_64& rng) {
-  std::vector<std::vector<double>> parts(3);
-  for (const double x : values) parts[rng() % 3].push_back(x);
-  for (auto& part : parts) std::sort(part.begin(), part.end());
-  return parts;
-}
-
 template <class F>
 std::string message_of(F&& f) {
   try {
@@ -186,78 +166,10 @@ TEST(QuantileTest, MatchesNumpyKnownAnswersBitForBit) {
   EXPECT_EQ(n_checked, 7u * 20u);
 }
 
-TEST(QuantileTest, DistributedSelectionMatchesNumpyKnownAnswers) {
-  std::mt19937_64 rng(23);
-  for (const auto& array : read_known_answers()) {
-    const auto parts = split_sorted(array.values, rng);
-    for (const auto& [p, q] : array.level_and_quantile) {
-      const QuantilePosition at = quantile_position(array.values.size(), p);
-      int n_calls = 0;
-      const std::vector<std::uint64_t> ranks = {at.lower, at.upper};
-      const auto x = select_order_statistics(ranks, oracle_over(parts, n_calls));
-      EXPECT_EQ(bits(lerp(x[0], x[1], at.weight)), bits(q)) << array.name << " p=" << p;
-    }
-  }
-}
-
-TEST(QuantileTest, CountLeCountsValuesAtOrBelowTheKey) {
-  const std::vector<double> sorted = {-2.0, -0.0, 0.0, 1.0, 1.0, 3.0};
-  EXPECT_EQ(count_le(sorted, order_key(-kInf)), 0u);
-  EXPECT_EQ(count_le(sorted, order_key(-2.0)), 1u);
-  EXPECT_EQ(count_le(sorted, order_key(-kTiny)), 1u);
-  EXPECT_EQ(count_le(sorted, order_key(-0.0)), 3u);  // both zeros share a key
-  EXPECT_EQ(count_le(sorted, order_key(0.5)), 3u);
-  EXPECT_EQ(count_le(sorted, order_key(1.0)), 5u);
-  EXPECT_EQ(count_le(sorted, order_key(kInf)), 6u);
-  EXPECT_EQ(count_le({}, order_key(kInf)), 0u);
-}
-
-TEST(QuantileTest, SelectionMatchesSortingTheConcatenation) {
-  std::mt19937_64 rng(29);
-  std::normal_distribution<double> normal;
-  std::vector<double> values;
-  for (int i = 0; i < 300; ++i) values.push_back(static_cast<int>(rng() % 41) * 0.5 - 10);
-  for (int i = 0; i < 200; ++i) values.push_back(normal(rng) * 1e-300);
-  const auto parts = split_sorted(values, rng);
-  std::sort(values.begin(), values.end());
-  std::vector<std::uint64_t> ranks(values.size());
-  for (std::size_t k = 0; k < ranks.size(); ++k) ranks[k] = k;
-  std::shuffle(ranks.begin(), ranks.end(), rng);
-
-  int n_calls = 0;
-  const auto selected = select_order_statistics(ranks, oracle_over(parts, n_calls));
-  EXPECT_EQ(n_calls, 64);
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    EXPECT_EQ(bits(selected[i]), bits(values[ranks[i]])) << "k=" << ranks[i];
-  }
-}
-
-TEST(QuantileTest, SelectionHandlesInfinitiesSubnormalsAndSignedZeros) {
-  const std::vector<std::vector<double>> parts = {{-kInf, 0.0}, {-0.0, kTiny}, {-kTiny, kInf}};
-  const std::vector<std::uint64_t> ranks = {5, 0, 1, 2, 3, 4};
-  int n_calls = 0;
-  const auto x = select_order_statistics(ranks, oracle_over(parts, n_calls));
-  const std::vector<double> expected = {kInf, -kInf, -kTiny, 0.0, 0.0, kTiny};
-  for (std::size_t i = 0; i < x.size(); ++i) EXPECT_EQ(bits(x[i]), bits(expected[i])) << i;
-  EXPECT_EQ(n_calls, 64);
-}
-
-TEST(QuantileTest, SelectionCallsTheOracleSixtyFourTimesEvenWithoutRanks) {
-  const std::vector<std::vector<double>> parts = {{1.0}, {}, {}};
-  int n_calls = 0;
-  EXPECT_TRUE(select_order_statistics({}, oracle_over(parts, n_calls)).empty());
-  EXPECT_EQ(n_calls, 64);
-}
-
 TEST(QuantileTest, RejectsInvalidArguments) {
   EXPECT_EQ(message_of([] { quantile_sorted({}, 0.5); }), "cannot compute a quantile: no values");
   EXPECT_EQ(message_of([] { quantile_sorted(std::vector<double>{1.0}, 1.5); }),
             "cannot compute a quantile: level 1.5 is outside [0, 1]");
-  const std::vector<std::uint64_t> ranks = {0, 1};
-  EXPECT_EQ(message_of([&] {
-              select_order_statistics(ranks, [](auto) { return std::vector<std::uint64_t>{}; });
-            }),
-            "cannot select order statistics: the counting oracle returned 0 counts for 2 keys");
 }
 
 }  // namespace

@@ -63,38 +63,4 @@ double quantile_sorted(std::span<const double> sorted, double p) {
   return lerp(sorted[position.lower], sorted[position.upper], position.weight);
 }
 
-std::uint64_t count_le(std::span<const double> sorted, std::uint64_t key) noexcept {
-  const auto end = std::upper_bound(sorted.begin(), sorted.end(), key,
-                                    [](std::uint64_t k, double v) { return k < order_key(v); });
-  return static_cast<std::uint64_t>(end - sorted.begin());
-}
-
-std::vector<double> select_order_statistics(std::span<const std::uint64_t> ranks,
-                                            const CountOracle& count_le_all) {
-  // Each request keeps [low, high] around the smallest key K with count_le_all(K) > rank; the
-  // 2^64 keys halve exactly each round, so 64 rounds leave one key.
-  std::vector<std::uint64_t> low(ranks.size(), 0);
-  std::vector<std::uint64_t> high(ranks.size(), ~std::uint64_t{0});
-  std::vector<std::uint64_t> mid(ranks.size());
-  for (int round = 0; round < kKeyBits; ++round) {
-    for (std::size_t i = 0; i < ranks.size(); ++i) mid[i] = low[i] + (high[i] - low[i]) / 2;
-    const std::vector<std::uint64_t> counts = count_le_all(mid);
-    if (counts.size() != ranks.size()) {
-      throw std::invalid_argument("cannot select order statistics: the counting oracle returned " +
-                                  std::to_string(counts.size()) + " counts for " +
-                                  std::to_string(ranks.size()) + " keys");
-    }
-    for (std::size_t i = 0; i < ranks.size(); ++i) {
-      if (counts[i] > ranks[i]) {
-        high[i] = mid[i];
-      } else {
-        low[i] = mid[i] + 1;
-      }
-    }
-  }
-  std::vector<double> values(ranks.size());
-  std::transform(low.begin(), low.end(), values.begin(), from_order_key);
-  return values;
-}
-
 }  // namespace costsweep::stats

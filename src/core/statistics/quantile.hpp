@@ -1,13 +1,12 @@
 #pragma once
-/// Exact sample quantiles with numpy's default definition, computed over data that may be
-/// split across processes.
+/// Sample quantiles with numpy's default definition (exact order statistics across processes:
+/// selection.hpp).
 ///
 /// Definition (Hyndman & Fan type 7, numpy.quantile(method="linear")): for n sorted values
 /// x[0..n-1] and level p in [0, 1], h = (n-1)*p rounded to double (numpy 1.24's virtual index
 /// for "linear"), j = floor(h), g = h - j, and Q(p) = lerp(x[j], x[min(j+1, n-1)], g), where
 /// lerp(a, b, g) = a + g*(b-a) for g < 0.5 and b - (1-g)*(b-a) otherwise (numpy's _lerp).
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -33,17 +32,5 @@ double lerp(double a, double b, double g) noexcept;
 
 /// Q(p) of already sorted values (ascending, no NaN). Precondition: !sorted.empty().
 double quantile_sorted(std::span<const double> sorted, double p);
-
-/// Number of values in sorted (ascending) whose order_key is <= key.
-std::uint64_t count_le(std::span<const double> sorted, std::uint64_t key) noexcept;
-
-/// Given a counting oracle over a dataset of n values that may be split across processes,
-/// returns for each requested 0-based rank k (k < n) the k-th smallest value, exactly.
-/// count_le_all(keys) must return, for each key, the number of values in the WHOLE dataset
-/// with order_key <= key. Calls the oracle exactly 64 times (bisection over the key space,
-/// all requests together), so a distributed caller does 64 collective reductions in total.
-using CountOracle = std::function<std::vector<std::uint64_t>(std::span<const std::uint64_t>)>;
-std::vector<double> select_order_statistics(std::span<const std::uint64_t> ranks,
-                                            const CountOracle& count_le_all);
 
 }  // namespace costsweep::stats
