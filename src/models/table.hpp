@@ -3,6 +3,7 @@
 /// each value came from so models can name file, row, column or key in their errors.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ModelConfig {
   std::map<std::string, std::string> values;   ///< key without `model.`
   std::map<std::string, std::string> origins;  ///< e.g. `jobs/x.ini line 12`; absent for defaults
   std::map<std::string, Table> tables;
+  std::set<std::string> unusable;  ///< keys set but rejected (already reported): do not re-report
 
   /// The value or fallback when the key is unset.
   std::string text(const std::string& key, const std::string& fallback = "") const;

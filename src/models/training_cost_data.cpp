@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "core/distributions/distribution.hpp"
 #include "core/errors/errors.hpp"
@@ -79,7 +80,7 @@ class PlanBuilder {
 
  private:
   void fail(const std::string& message) { problems_.push_back(message); }
-  const Table* table(const std::string& key, bool required);
+  const Table* table(const std::string& key) const;
   bool require_columns(const Table& t, const std::vector<std::string>& names);
   Quantity value_cell(const Table& t, std::size_t row, const std::string& column,
                       const std::string& group, const std::string& label, const std::string& unit);
@@ -108,15 +109,14 @@ class PlanBuilder {
   std::set<std::string> assumptions_used_;
   const Table* hardware_ = nullptr;
   const Table* entries_ = nullptr;
+  bool hardware_missing_said_ = false;
 };
 
-const Table* PlanBuilder::table(const std::string& key, bool required) {
+/// A loaded table, or nullptr: unset (the study reports required ones) or unreadable (the study
+/// has reported why).
+const Table* PlanBuilder::table(const std::string& key) const {
   const auto it = config_.tables.find(key);
-  if (it != config_.tables.end()) return &it->second;
-  if (required && config_.values.count(key) == 0) {
-    fail("cannot build model 'training_cost': model." + key + " (a CSV table) is required");
-  }
-  return nullptr;
+  return it == config_.tables.end() ? nullptr : &it->second;
 }
 
 bool PlanBuilder::require_columns(const Table& t, const std::vector<std::string>& names) {
@@ -217,10 +217,14 @@ void PlanBuilder::resolve_peak(const Table& t, std::size_t row, CostedEntry& e) 
     return fail("cannot cost entry '" + e.name + "': no precision [" + t.where(row, "precision") +
                 "]");
   if (config_.values.count("peak." + precision) != 0) {
-    e.peak_flop_per_s = config_.number("peak." + precision, 0.0);
+    e.peak_flop_per_s = config_.number("peak." + precision, 0.0);  // > 0: checked in build()
     return;
   }
   if (hardware_ == nullptr) {
+    // Unreadable (reported by the study) or unset (reported here, once).
+    if (config_.unusable.count("hardware") != 0 || std::exchange(hardware_missing_said_, true)) {
+      return;
+    }
     return fail("cannot cost entry '" + e.name +
                 "': model.hardware (the hardware table) is not set and there is no peak." +
                 precision + " [" + t.where(row, "hardware") + "]");
@@ -332,12 +336,12 @@ void PlanBuilder::order_flops(const Table& t) {
     bool cycle = false;
     for (std::size_t e = start; mark[e] != Mark::kDone;) {
       if (mark[e] == Mark::kOnChain) {
-        std::vector<std::string> names;
+        std::string cycle_text;
         for (auto it = std::find(chain.begin(), chain.end(), e); it != chain.end(); ++it) {
-          names.push_back("'" + plan_.entries[*it].name + "'");
+          cycle_text += "'" + plan_.entries[*it].name + "' -> ";
         }
-        fail("cannot order entries: their bases form a cycle (" + join(names) + " -> " +
-             names.front() + ") [" + t.where(e, "base") + "]");
+        fail("cannot order entries: their bases form a cycle (" + cycle_text + "'" +
+             plan_.entries[e].name + "') [" + t.where(e, "base") + "]");
         cycle = true;
         break;
       }
@@ -356,7 +360,13 @@ void PlanBuilder::order_flops(const Table& t) {
 void PlanBuilder::read_companies(const Table& t) {
   if (!require_columns(t, {"company", "rd_compute", "currency", "usd_per_unit"})) return;
   std::map<std::string, std::size_t> rows;
-  for (std::size_t row = 0; row < t.rows.size(); ++row) rows.emplace(t.cell(row, "company"), row);
+  for (std::size_t row = 0; row < t.rows.size(); ++row) {
+    const auto [it, added] = rows.emplace(t.cell(row, "company"), row);
+    if (!added) {
+      fail("cannot read company '" + it->first + "': it already has a row (row " +
+           std::to_string(it->second + 1) + ") [" + t.where(row, "company") + "]");
+    }
+  }
   std::vector<std::string> names;
   for (const auto& e : plan_.entries) {
     if (e.counted && std::find(names.begin(), names.end(), e.company) == names.end())
@@ -417,11 +427,7 @@ bool PlanBuilder::variant_excludes(const std::string& v, const CostedEntry& e, s
   const auto dots = window.find("..");
   const auto from = month_of(window.substr(0, dots)),
              to = dots == std::string::npos ? std::nullopt : month_of(window.substr(dots + 2));
-  if (!from || !to) {
-    fail("cannot use release window '" + window + "': expected YYYY-MM..YYYY-MM " +
-         config_.where(prefix + "released"));
-    return false;
-  }
+  if (!from || !to) return false;  // reported once, in read_variants
   const auto month = month_of(t.cell(row, "released"));
   if (!month) {
     fail("cannot filter entry '" + e.name + "' by release: released '" + t.cell(row, "released") +
@@ -447,6 +453,13 @@ void PlanBuilder::read_variants() {
     }
   }
   for (const auto& v : names) {
+    const std::string window = config_.text("variant." + v + ".released");
+    const auto dots = window.find("..");
+    if (!window.empty() && (dots == std::string::npos || !month_of(window.substr(0, dots)) ||
+                            !month_of(window.substr(dots + 2)))) {
+      fail("cannot use release window '" + window + "': expected YYYY-MM..YYYY-MM " +
+           config_.where("variant." + v + ".released"));
+    }
     Variant variant{v, {}};
     for (std::size_t e = 0; e < plan_.entries.size(); ++e) {
       variant.excluded.push_back(entries_ != nullptr &&
@@ -467,12 +480,20 @@ TrainingCostPlan PlanBuilder::build() {
          config_.where("totals_across_companies"));
   plan_.totals_across_companies = across == "yes";
   read_scopes();
-  hardware_ = table("hardware", false);
-  entries_ = table("entries", true);
-  const Table* companies = table("companies", true);
+  hardware_ = table("hardware");
+  entries_ = table("entries");
+  const Table* companies = table("companies");
   if (hardware_ != nullptr) require_columns(*hardware_, {"name"});
-  if (entries_ != nullptr) read_entries(*entries_);
-  if (companies != nullptr && problems_.empty()) read_companies(*companies);
+  for (const auto& key : config_.keys_with_prefix("peak.")) {
+    if (config_.number(key, 0.0) <= 0) {
+      fail("cannot use peak '" + config_.text(key) + "': a peak FLOP/s must be positive " +
+           config_.where(key));
+    }
+  }
+  // Without entries (unset or unreadable, which the study reports) there is nothing to check.
+  if (entries_ == nullptr) throw ConfigError(problems_);
+  read_entries(*entries_);
+  if (companies != nullptr) read_companies(*companies);
   read_variants();
   for (const auto& [group, scope] : scopes_) {
     if (assumptions_used_.count(group) == 0) {

@@ -66,7 +66,8 @@ class CsvReader {
       cell += c;
     }
     if (pos_ < text_.size() && text_.find_first_of(",\r\n", pos_) != pos_) {
-      fail(line_, "text after the closing quote of \"" + cell + "\"");
+      fail(start, "a quoted cell opened on this line closes on line " + std::to_string(line_) +
+                      " and is followed by text; is a closing quote missing?");
     }
     return cell;
   }

@@ -64,23 +64,25 @@ ModelSettings resolve_model_settings(const models::ModelInfo& info,
       settings.config.values[spec.name] = spec.default_value;
     }
   }
-  const auto before = problems.size();
   for (const auto& [key, entry] : effective) {
     if (key.rfind("model.", 0) != 0) continue;
     const std::string name = key.substr(6);
     for (const auto& spec : info.parameters) {
       if (!matches(spec, name)) continue;
       const std::string value = detail::trim(entry->value);
+      if (value.empty()) break;  // `key =` leaves the setting at its default
       if (check_value(spec, name, value, entry->origin, source, settings, problems)) {
         settings.config.values[name] = value;
         settings.config.origins[name] = entry->origin;
+      } else {
+        settings.config.unusable.insert(name);
       }
       break;
     }
   }
   for (const auto& spec : info.parameters) {
     if (spec.required && settings.config.values.count(spec.name) == 0 &&
-        problems.size() == before) {
+        settings.config.unusable.count(spec.name) == 0) {
       problems.push_back("cannot build model '" + info.name + "': model." + spec.name +
                          " is required (" + spec.description + ") [" + source.path + "]");
     }
