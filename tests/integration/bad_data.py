@@ -1,7 +1,6 @@
 """Corrupted data tables of the training_cost model (copies of configs/epoch-2026 and
 configs/hardware.csv): each run exits with status 2, names the file, the row and the column where
 one applies, says what was wrong, and leaves no output file (not even a partial one)."""
-import argparse
 import csv
 import os
 import re
@@ -9,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+import harness
 
 DATA_FILES = ["entries.csv", "companies.csv", "openai-2024.csv"]
 
@@ -198,11 +199,7 @@ def run_case(args, work, case, ranks):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec", required=True)
-    parser.add_argument("--jobs", required=True)
-    args = parser.parse_args()
+    args = harness.arguments()
     failures = 0
     with tempfile.TemporaryDirectory() as work:
         # The unmodified copies must run, or every case below proves nothing.

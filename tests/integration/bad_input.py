@@ -1,11 +1,12 @@
 """Malformed jobs and command lines: each exits with status 2, prints a message naming the file,
 line or key and what is allowed, and leaves no output file (not even a partial one)."""
-import argparse
 import os
 import stat
 import subprocess
 import sys
 import tempfile
+
+import harness
 
 GOOD = """[job]
 model = ishigami
@@ -75,11 +76,7 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec", required=True)
-    parser.add_argument("--jobs")
-    args = parser.parse_args()
+    args = harness.arguments()
     failures = 0
     with tempfile.TemporaryDirectory() as work:
         # The good job itself must pass, or every case below proves nothing.

@@ -8,7 +8,6 @@ leaves a false alarm chance near 0.2%, while a real method difference (a wrong s
 peak) moves medians by many sigma.
 
 With --table, prints the side-by-side Markdown table the README shows."""
-import argparse
 import json
 import math
 import os
@@ -18,6 +17,8 @@ import tempfile
 
 import h5py
 import numpy as np
+
+import harness
 
 DRAWS = 200_000
 LEVELS = (0.05, 0.5, 0.95)
@@ -89,12 +90,7 @@ def print_table(rows):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec", required=True)
-    parser.add_argument("--jobs", required=True)
-    parser.add_argument("--table", action="store_true")
-    args = parser.parse_args()
+    args = harness.arguments(extra=lambda p: [p.add_argument("--table", action="store_true")])
     failures, rows = [], []
     with tempfile.TemporaryDirectory() as work:
         for job in JOBS:

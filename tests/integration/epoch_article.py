@@ -5,7 +5,6 @@ numbers Epoch AI published (Denain & Wu, 23 March 2026; version B of their code)
   Hailuo-02 pretraining cost median $18.2M, 90% interval [$4.7M, $48.7M];
   Z.ai near 11.8% (what the code gives; the article's 12.3% is not reproducible, see README).
 Tolerances are the issue's: medians +-0.4 points / +-$0.5M, interval ends within 3%."""
-import argparse
 import os
 import subprocess
 import sys
@@ -13,13 +12,11 @@ import tempfile
 
 import h5py
 
+import harness
+
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec", required=True)
-    parser.add_argument("--jobs", required=True)
-    args = parser.parse_args()
+    args = harness.arguments()
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "article.h5")
         run = subprocess.run([args.mpiexec, "--oversubscribe", "-np", "2", args.costsweep, "run",

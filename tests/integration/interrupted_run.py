@@ -1,12 +1,13 @@
 """A run killed mid-way (SIGKILL, SIGTERM, SIGINT) leaves no file under the final name; a run
 that finishes leaves exactly the final file and no partial one."""
-import argparse
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+import harness
 
 
 def kill_midway(command, out, sig, cwd):
@@ -25,11 +26,7 @@ def kill_midway(command, out, sig, cwd):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec", required=True)
-    parser.add_argument("--jobs", required=True)
-    args = parser.parse_args()
+    args = harness.arguments()
     job = os.path.join(args.jobs, "ishigami.ini")
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "killed.h5")

@@ -1,6 +1,5 @@
 """`costsweep show` on a missing, corrupted, foreign or newer-layout file, or with bad usage:
 a clear one-line error and a non-zero status, never a crash."""
-import argparse
 import os
 import shutil
 import subprocess
@@ -8,6 +7,8 @@ import sys
 import tempfile
 
 import h5py
+
+import harness
 
 
 def expect(costsweep, args, status, fragments):
@@ -24,11 +25,7 @@ def expect(costsweep, args, status, fragments):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--costsweep", required=True)
-    parser.add_argument("--mpiexec")
-    parser.add_argument("--jobs", required=True)
-    args = parser.parse_args()
+    args = harness.arguments()
     cs = args.costsweep
     ok = True
     with tempfile.TemporaryDirectory() as work:
