@@ -1,9 +1,9 @@
 #pragma once
 /// Exact order statistics of datasets split across processes, by radix selection on order keys
 /// (order_key in quantile.hpp): seven rounds, each deciding the next digit (12, 12, then 8 bits)
-/// of every wanted key from a histogram summed over all processes. Neither sorts nor gathers the values, and reads
-/// each value about twice, since every round keeps only the values that still share a wanted
-/// key's decided bytes. The result is the same bits however the values are split.
+/// of every wanted key from a histogram summed over all processes. Neither sorts nor gathers the
+/// values, and reads each value about twice, since every round keeps only the values that still
+/// share a wanted key's decided bytes. The result is the same bits however the values are split.
 #include <cstdint>
 #include <functional>
 #include <span>
