@@ -18,7 +18,7 @@ namespace {
 using costsweep::study::JobSource;
 
 costsweep::study::StudyPtr make_study(std::uint64_t block_size) {
-  JobSource source{"bench.ini", "", {}, {}};
+  JobSource source{"bench.ini", "", {}, {}, {}};
   source.entries = {{"job.model", "ishigami", "bench", false},
                     {"job.block_size", std::to_string(block_size), "bench", false},
                     {"job.output", "/tmp/bench.h5", "bench", false}};

@@ -62,7 +62,7 @@ po::options_description known_keys() {
 
 study::JobSource parse_job(const std::string& path, const std::string& text) {
   auto lines = index_lines(path, text);
-  study::JobSource source{path, text, {}, {}};
+  study::JobSource source{path, text, {}, {}, {}};
   std::istringstream in(text);
   po::parsed_options parsed(nullptr);
   try {

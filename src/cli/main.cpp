@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
     if (command == "run") return cli::command_run(argc - 1, argv + 1);
     if (command == "validate") return cli::command_validate(argc - 1, argv + 1);
     if (command == "show") return cli::command_show(argc - 1, argv + 1);
+    if (command == "merge") return cli::command_merge(argc - 1, argv + 1);
     throw InputError("cannot run command '" + command +
-                     "': unknown (commands: run, validate, show; see costsweep --help)");
+                     "': unknown (commands: run, validate, show, merge; see costsweep --help)");
   } catch (const InputError& e) {
     std::fprintf(stderr, "costsweep: error: %s\n", e.what());
     return 2;

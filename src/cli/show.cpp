@@ -46,14 +46,21 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* ou
 
 }  // namespace
 
-void print_summary(const io::ResultTables& t, std::FILE* out) {
+void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_scenarios) {
   const std::size_t n_out = t.n_outputs(), n_q = t.quantile_levels.size();
-  for (std::size_t s = 0; s < t.n_scenarios(); ++s) {
-    if (t.n_scenarios() > 1) std::fprintf(out, "scenario %s\n", t.scenario_names[s].c_str());
+  const bool scenarios = t.n_scenarios() > 1 || !t.axis_keys.empty();
+  for (std::size_t s = 0; s < std::min(t.n_scenarios(), max_scenarios); ++s) {
+    const auto global = static_cast<std::int64_t>(s) + t.first_scenario;
+    if (scenarios) {
+      std::fprintf(out, "%sscenario %lld: %s%s\n", s == 0 ? "" : "\n",
+                   static_cast<long long>(global), t.scenario_names[s].c_str(),
+                   global == t.baseline ? " (baseline)" : "");
+    }
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header = {"output", "unit", "count", "mean", "sd", "se", "min"};
     for (const double p : t.quantile_levels) header.push_back(format_level(p));
     header.push_back("max");
+    if (scenarios) header.insert(header.end(), {"diff vs baseline", "diff se"});
     rows.push_back(header);
     for (std::size_t o = 0; o < n_out; ++o) {
       const std::size_t cell = s * n_out + o;
@@ -69,9 +76,14 @@ void print_summary(const io::ResultTables& t, std::FILE* out) {
                                       shown(t.min[cell])};
       for (std::size_t q = 0; q < n_q; ++q) row.push_back(shown(t.quantiles[cell * n_q + q]));
       row.push_back(shown(t.max[cell]));
+      if (scenarios) row.insert(row.end(), {shown(t.diff_mean[cell]), shown(t.diff_se[cell])});
       rows.push_back(row);
     }
     print_rows(rows, out);
+  }
+  if (t.n_scenarios() > max_scenarios) {
+    std::fprintf(out, "\n... and %zu more scenarios (costsweep show lists them all)\n",
+                 t.n_scenarios() - max_scenarios);
   }
 }
 
@@ -79,15 +91,16 @@ int show_result(const std::string& path, std::FILE* out) {
   const auto result = io::read_result(path);
   std::fprintf(out, "%s (costsweep result layout %lld)\n", path.c_str(),
                static_cast<long long>(result.layout_version));
-  for (const char* key : {"title", "model", "job_path", "seed", "draws", "ranks", "block_size",
-                          "costsweep_version", "git_commit", "start_time", "wall_seconds"}) {
+  for (const char* key : {"title", "model", "job_path", "seed", "draws", "scenarios", "shard",
+                          "common_random_numbers", "ranks", "block_size", "costsweep_version",
+                          "git_commit", "start_time", "wall_seconds"}) {
     const auto it = result.provenance.find(key);
     if (it != result.provenance.end()) {
       std::fprintf(out, "  %-18s %s\n", key, format_attribute(it->second).c_str());
     }
   }
   std::fprintf(out, "\n");
-  print_summary(result.tables, out);
+  print_summary(result.tables, out, result.tables.n_scenarios());
   return 0;
 }
 

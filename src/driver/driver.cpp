@@ -4,12 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <limits>
+#include <map>
 
-#include "core/statistics/quantile.hpp"
-#include "core/statistics/selection.hpp"
-#include "core/statistics/summary.hpp"
 #include "driver/block_runner.hpp"
 #include "driver/progress.hpp"
+#include "driver/scenario_stats.hpp"
 #include "io/result_writer.hpp"
 
 namespace costsweep::driver {
@@ -23,10 +23,186 @@ BlockRange blocks_of_rank(std::uint64_t n_blocks, int rank, int size) noexcept {
 
 namespace {
 
-using Clock = std::chrono::system_clock;
+/// Work = rows x blocks, numbered row-major, cut into contiguous runs of tasks, one per rank.
+/// A row lies whole on one rank, or is split between consecutive ranks (at most size - 1 are).
+struct Layout {
+  std::uint64_t rows, blocks, first_task, last_task;
+  std::vector<std::uint64_t> split_rows;  ///< the same on every rank
+  std::uint64_t owned_first, owned_last;  ///< rows whose first block is this rank's
 
-std::string iso_time(Clock::time_point t) {
-  const std::time_t seconds = Clock::to_time_t(t);
+  Layout(std::uint64_t n_rows, std::uint64_t n_blocks, int rank, int size)
+      : rows(n_rows), blocks(n_blocks) {
+    const auto mine = blocks_of_rank(rows * blocks, rank, size);
+    first_task = mine.first;
+    last_task = mine.last;
+    for (int r = 1; r < size; ++r) {
+      const auto t = blocks_of_rank(rows * blocks, r, size).first;
+      if (t % blocks != 0 && t < rows * blocks &&
+          (split_rows.empty() || split_rows.back() != t / blocks)) {
+        split_rows.push_back(t / blocks);
+      }
+    }
+    owned_first = (first_task + blocks - 1) / blocks;
+    owned_last = std::max(owned_first, (last_task + blocks - 1) / blocks);
+  }
+  bool is_split(std::uint64_t row) const {
+    return std::binary_search(split_rows.begin(), split_rows.end(), row);
+  }
+};
+
+/// The baseline scenario's outputs per block, computed once per rank for every row that needs
+/// them (paired differences on the same draws).
+class BaselineBlocks {
+ public:
+  explicit BaselineBlocks(const study::Study& base) : base_(base), runner_(base) {}
+  const models::Block& block(std::uint64_t b) {
+    auto it = cache_.find(b);
+    if (it != cache_.end()) return it->second;
+    const std::uint64_t first = b * base_.block_size;
+    const auto rows = static_cast<Eigen::Index>(std::min(base_.block_size, base_.n_draws - first));
+    models::Block inputs(rows, static_cast<Eigen::Index>(base_.inputs.size()));
+    models::Block outputs(rows, static_cast<Eigen::Index>(base_.model->outputs().size()));
+    runner_.run(first, inputs, outputs);
+    return cache_.emplace(b, std::move(outputs)).first->second;
+  }
+
+ private:
+  const study::Study& base_;
+  BlockRunner runner_;
+  std::map<std::uint64_t, models::Block> cache_;
+};
+
+/// Evaluates this rank's tasks: one piece per row it touches.
+std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scenario,
+                            const Layout& layout, const Communicator& comm, bool progress) {
+  const auto& base = plan.base();
+  const bool samples = base.save_samples;
+  BaselineBlocks baseline(base);
+  Progress meter(layout.rows * base.n_draws, progress && comm.rank() == 0);
+  std::vector<Piece> pieces;
+  std::uint64_t done = 0;
+  for (std::uint64_t t = layout.first_task; t < layout.last_task;) {
+    const std::uint64_t row = t / layout.blocks, b0 = t % layout.blocks;
+    const std::uint64_t b1 = std::min(layout.blocks, b0 + (layout.last_task - t));
+    const std::size_t s = first_scenario + row;
+    const auto& study = *plan.scenarios[s];
+    const std::uint64_t first = b0 * base.block_size;
+    const auto n = static_cast<Eigen::Index>(std::min(b1 * base.block_size, base.n_draws) - first);
+    Piece piece{row, first,
+                models::Block(n, static_cast<Eigen::Index>(study.model->outputs().size())),
+                models::Block(samples ? n : 0, static_cast<Eigen::Index>(study.inputs.size())),
+                models::Block()};
+    BlockRunner runner(study);
+    models::Block scratch(static_cast<Eigen::Index>(base.block_size), piece.inputs.cols());
+    piece.baseline.resize(n, piece.outputs.cols());
+    for (std::uint64_t b = b0; b < b1; ++b) {
+      const auto at = static_cast<Eigen::Index>(b * base.block_size - first);
+      const auto rows = std::min<Eigen::Index>(static_cast<Eigen::Index>(base.block_size), n - at);
+      auto inputs = scratch.topRows(rows);
+      runner.run(b * base.block_size, inputs, piece.outputs.middleRows(at, rows));
+      if (samples) piece.inputs.middleRows(at, rows) = inputs;
+      piece.baseline.middleRows(at, rows) =
+          s == plan.baseline ? piece.outputs.middleRows(at, rows) : baseline.block(b);
+      done += static_cast<std::uint64_t>(rows);
+      // Rank 0's share times the rank count estimates the whole job's progress.
+      meter.update(done * static_cast<std::uint64_t>(comm.size()));
+    }
+    pieces.push_back(std::move(piece));
+    t += b1 - b0;
+  }
+  meter.finish();
+  return pieces;
+}
+
+Reductions across_ranks(const Communicator& comm) {
+  return {[&comm](std::vector<std::int64_t>& v) { comm.sum(v); },
+          [&comm](std::vector<double>& v) { comm.min(v); },
+          [&comm](std::vector<double>& v) { comm.max(v); },
+          [&comm](std::vector<std::uint64_t>& v) { comm.sum(v); }};
+}
+
+/// The summary rows this rank owns, in row order; throws on every rank if any draw is NaN.
+io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_scenario,
+                                const Layout& layout, const std::vector<Piece>& pieces,
+                                const Communicator& comm) {
+  const auto& base = plan.base();
+  const std::size_t n_out = base.model->outputs().size();
+  std::vector<const Piece*> whole, split(layout.split_rows.size(), nullptr);
+  Piece empty;
+  empty.outputs.resize(0, static_cast<Eigen::Index>(n_out));
+  empty.baseline.resize(0, static_cast<Eigen::Index>(n_out));
+  for (const auto& piece : pieces) {
+    if (!layout.is_split(piece.row)) {
+      whole.push_back(&piece);
+      continue;
+    }
+    const auto at = std::lower_bound(layout.split_rows.begin(), layout.split_rows.end(), piece.row);
+    split[static_cast<std::size_t>(at - layout.split_rows.begin())] = &piece;
+  }
+  for (auto& p : split) p = p != nullptr ? p : &empty;
+  std::vector<std::int64_t> nan_whole, nan_split;
+  const auto rows_whole =
+      summarise(whole, n_out, base.n_draws, base.quantile_levels, local_reductions(), nan_whole);
+  const auto rows_split =
+      summarise(split, n_out, base.n_draws, base.quantile_levels, across_ranks(comm), nan_split);
+  std::string nan_message;
+  for (std::size_t i = 0; i < nan_whole.size() && nan_message.empty(); ++i) {
+    if (nan_whole[i] > 0) {
+      nan_message = "cannot summarise output '" + base.model->outputs()[i % n_out].name +
+                    "' of scenario '" +
+                    plan.scenario_names[first_scenario + whole[i / n_out]->row] +
+                    "': the model returned NaN for " + std::to_string(nan_whole[i]) + " draws";
+    }
+  }
+  for (std::size_t i = 0; i < nan_split.size() && nan_message.empty(); ++i) {
+    if (nan_split[i] > 0) {
+      nan_message = "cannot summarise output '" + base.model->outputs()[i % n_out].name +
+                    "' of scenario '" +
+                    plan.scenario_names[first_scenario + layout.split_rows[i / n_out]] +
+                    "': the model returned NaN for " + std::to_string(nan_split[i]) + " draws";
+    }
+  }
+  if (!comm.all(nan_message.empty())) {
+    throw RuntimeError(
+        (nan_message.empty() ? "another rank found NaN model outputs" : nan_message) +
+        " (check the input distributions) [" + base.job_path + "]");
+  }
+  // Owned rows in row order: whole rows from this rank's pieces, split rows from the reduction.
+  io::SummaryRows owned;
+  std::size_t w = 0;
+  const auto select_row = [&](const io::SummaryRows& from, std::size_t i) {
+    io::SummaryRows one;
+    const std::size_t n_q = base.quantile_levels.size();
+    const auto cut = [&](const auto& v, std::size_t per) {
+      return std::vector<typename std::decay_t<decltype(v)>::value_type>(
+          v.begin() + static_cast<std::ptrdiff_t>(i * per),
+          v.begin() + static_cast<std::ptrdiff_t>((i + 1) * per));
+    };
+    one.count = cut(from.count, n_out);
+    one.mean = cut(from.mean, n_out);
+    one.sd = cut(from.sd, n_out);
+    one.se = cut(from.se, n_out);
+    one.min = cut(from.min, n_out);
+    one.max = cut(from.max, n_out);
+    one.quantiles = cut(from.quantiles, n_out * n_q);
+    one.diff_mean = cut(from.diff_mean, n_out);
+    one.diff_se = cut(from.diff_se, n_out);
+    owned.append(one);
+  };
+  for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
+    if (layout.is_split(row)) {
+      const auto at = std::lower_bound(layout.split_rows.begin(), layout.split_rows.end(), row);
+      select_row(rows_split, static_cast<std::size_t>(at - layout.split_rows.begin()));
+    } else {
+      while (whole[w]->row != row) ++w;
+      select_row(rows_whole, w);
+    }
+  }
+  return owned;
+}
+
+std::string iso_time(double unix_seconds) {
+  const auto seconds = static_cast<std::time_t>(unix_seconds);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
@@ -34,160 +210,79 @@ std::string iso_time(Clock::time_point t) {
   return text;
 }
 
-/// This rank's draws: inputs (when samples are saved) and outputs, one column per variable.
-struct LocalDraws {
-  std::uint64_t first_draw = 0;
-  models::Block inputs;
-  models::Block outputs;
-};
-
-LocalDraws evaluate_local(const study::Study& study, const Communicator& comm, bool progress) {
-  const auto range = blocks_of_rank(study.n_blocks(), comm.rank(), comm.size());
-  const std::uint64_t first = range.first * study.block_size;
-  const std::uint64_t last = std::min(range.last * study.block_size, study.n_draws);
-  const auto rows = static_cast<Eigen::Index>(last > first ? last - first : 0);
-  const auto n_in = static_cast<Eigen::Index>(study.inputs.size());
-  LocalDraws local{first, models::Block(study.save_samples ? rows : 0, n_in),
-                   models::Block(rows, static_cast<Eigen::Index>(study.model->outputs().size()))};
-  BlockRunner runner(study);
-  models::Block scratch(static_cast<Eigen::Index>(study.block_size), n_in);
-  Progress meter(study.n_draws, progress && comm.rank() == 0);
-  for (Eigen::Index row = 0; row < rows; row += static_cast<Eigen::Index>(study.block_size)) {
-    const Eigen::Index n =
-        std::min<Eigen::Index>(static_cast<Eigen::Index>(study.block_size), rows - row);
-    auto inputs = scratch.topRows(n);
-    runner.run(first + static_cast<std::uint64_t>(row), inputs, local.outputs.middleRows(row, n));
-    if (study.save_samples) local.inputs.middleRows(row, n) = inputs;
-    // Rank 0's share times the rank count estimates the whole job's progress.
-    meter.update(static_cast<std::uint64_t>(row + n) * static_cast<std::uint64_t>(comm.size()));
-  }
-  meter.finish();
-  return local;
-}
-
-/// First pass of every output, reduced over ranks (exact, so independent of the split).
-std::vector<stats::FirstPass> reduce_first_pass(const models::Block& outputs,
-                                                const Communicator& comm) {
-  const auto n_out = static_cast<std::size_t>(outputs.cols());
-  std::vector<stats::FirstPass> passes(n_out);
-  std::vector<std::int64_t> packed;
-  std::vector<double> mins(n_out), maxs(n_out);
-  for (std::size_t o = 0; o < n_out; ++o) {
-    passes[o].add(outputs.col(static_cast<Eigen::Index>(o)));
-    const auto state = passes[o].sum.state();
-    packed.insert(packed.end(), state.begin(), state.end());
-    packed.push_back(passes[o].count);
-    packed.push_back(passes[o].n_nan);
-    mins[o] = passes[o].min;
-    maxs[o] = passes[o].max;
-  }
-  comm.sum(packed);
-  comm.min(mins);
-  comm.max(maxs);
-  constexpr auto kState = static_cast<std::size_t>(stats::ExactSum::kStateSize);
-  for (std::size_t o = 0; o < n_out; ++o) {
-    const auto* state = packed.data() + o * (kState + 2);
-    passes[o].sum =
-        stats::ExactSum::from_state(std::span<const std::int64_t, kState>(state, kState));
-    passes[o].count = state[kState];
-    passes[o].n_nan = state[kState + 1];
-    passes[o].min = mins[o];
-    passes[o].max = maxs[o];
-  }
-  return passes;
-}
-
-void refuse_nan(const study::Study& study, const std::vector<stats::FirstPass>& passes) {
-  for (std::size_t o = 0; o < passes.size(); ++o) {
-    if (passes[o].n_nan > 0) {
-      throw RuntimeError("cannot summarise output '" + study.model->outputs()[o].name +
-                         "': the model returned NaN for " + std::to_string(passes[o].n_nan) +
-                         " of " + std::to_string(passes[o].count) +
-                         " draws (check the input distributions) [" + study.job_path + "]");
+/// Every input name of every scenario of the job, in order of first appearance.
+std::vector<std::string> input_union(const study::StudyPlan& plan) {
+  std::vector<std::string> names;
+  for (const auto& scenario : plan.scenarios) {
+    for (const auto& in : scenario->inputs) {
+      if (std::find(names.begin(), names.end(), in.name) == names.end()) names.push_back(in.name);
     }
   }
+  return names;
 }
 
-std::vector<stats::ExactSum> reduce_squared_deviations(const models::Block& outputs,
-                                                       const std::vector<double>& means,
-                                                       const Communicator& comm) {
-  constexpr auto kState = static_cast<std::size_t>(stats::ExactSum::kStateSize);
-  std::vector<std::int64_t> packed;
-  for (std::size_t o = 0; o < means.size(); ++o) {
-    const auto state =
-        stats::squared_deviations(outputs.col(static_cast<Eigen::Index>(o)), means[o]).state();
-    packed.insert(packed.end(), state.begin(), state.end());
-  }
-  comm.sum(packed);
-  std::vector<stats::ExactSum> sums;
-  for (std::size_t o = 0; o < means.size(); ++o) {
-    sums.push_back(stats::ExactSum::from_state(
-        std::span<const std::int64_t, kState>(packed.data() + o * kState, kState)));
-  }
-  return sums;
-}
-
-/// Exact quantiles of every output at every level: every order statistic of every output is
-/// selected together, in 7 reductions.
-std::vector<double> reduce_quantiles(const models::Block& outputs, std::uint64_t n_draws,
-                                     const std::vector<double>& levels, const Communicator& comm) {
-  const auto n_out = static_cast<std::size_t>(outputs.cols());
-  std::vector<std::vector<std::uint64_t>> keys(n_out);
-  std::vector<stats::OrderRequest> requests;
-  std::vector<stats::QuantilePosition> positions;
-  for (std::size_t o = 0; o < n_out; ++o) {
-    const auto column = outputs.col(static_cast<Eigen::Index>(o));
-    keys[o].reserve(static_cast<std::size_t>(column.size()));
-    for (const double x : column) keys[o].push_back(stats::order_key(x));
-    for (const double p : levels) {
-      positions.push_back(stats::quantile_position(n_draws, p));
-      requests.push_back({o, positions.back().lower});
-      requests.push_back({o, positions.back().upper});
+void write_samples(io::ResultWriter& writer, const study::StudyPlan& plan, std::size_t first,
+                   std::uint64_t n_rows, const std::vector<Piece>& pieces) {
+  const auto& base = plan.base();
+  const auto names = input_union(plan);
+  // Inputs go into the columns of the job's input list; NaN where a scenario draws no such input.
+  std::vector<models::Block> inputs_by_name;
+  std::vector<io::SamplePiece> outputs, inputs;
+  for (const auto& piece : pieces) {
+    const auto& own = plan.scenarios[first + piece.row]->inputs;
+    auto& block =
+        inputs_by_name.emplace_back(piece.inputs.rows(), static_cast<Eigen::Index>(names.size()));
+    block.setConstant(std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      const auto at = std::find(names.begin(), names.end(), own[i].name) - names.begin();
+      block.col(at) = piece.inputs.col(static_cast<Eigen::Index>(i));
     }
   }
-  const auto values = stats::select_order_statistics(
-      std::move(keys), requests, [&](std::vector<std::uint64_t>& counts) { comm.sum(counts); });
-  std::vector<double> quantiles;
-  for (std::size_t i = 0; i < positions.size(); ++i) {
-    quantiles.push_back(stats::lerp(values[2 * i], values[2 * i + 1], positions[i].weight));
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    outputs.push_back({pieces[i].row, pieces[i].first_draw, &pieces[i].outputs});
+    inputs.push_back({pieces[i].row, pieces[i].first_draw, &inputs_by_name[i]});
   }
-  return quantiles;
+  writer.create_samples("outputs", n_rows, base.model->outputs().size(), base.n_draws);
+  writer.write_samples("outputs", outputs);
+  writer.create_samples("inputs", n_rows, names.size(), base.n_draws);
+  writer.write_samples("inputs", inputs);
 }
 
-io::ResultTables summarise(const study::Study& study, const models::Block& outputs,
-                           const Communicator& comm) {
-  io::ResultTables t;
-  t.scenario_names = {"baseline"};
-  for (const auto& out : study.model->outputs()) {
-    t.output_names.push_back(out.name);
-    t.output_units.push_back(out.unit);
-    t.output_descriptions.push_back(out.description);
+}  // namespace
+
+io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last) {
+  io::ResultHeader h;
+  const auto& base = plan.base();
+  h.axis_keys = plan.axis_keys;
+  h.baseline = static_cast<std::int64_t>(plan.baseline);
+  h.first_scenario = static_cast<std::int64_t>(first);
+  h.total_scenarios = static_cast<std::int64_t>(plan.size());
+  for (const auto& out : base.model->outputs()) {
+    h.output_names.push_back(out.name);
+    h.output_units.push_back(out.unit);
+    h.output_descriptions.push_back(out.description);
   }
-  for (const auto& in : study.inputs) {
-    t.input_names.push_back(in.name);
-    t.input_specs.push_back(in.spec);
+  // Inputs of every scenario of the job (not just these), so shards and a whole run agree.
+  h.input_names = input_union(plan);
+  for (std::size_t s = first; s < last; ++s) {
+    h.scenario_names.push_back(plan.scenario_names[s]);
+    h.value_text.push_back(plan.value_text[s]);
+    h.value_label.push_back(plan.value_label[s]);
+    std::vector<std::string> specs(h.input_names.size());
+    for (const auto& in : plan.scenarios[s]->inputs) {
+      specs[static_cast<std::size_t>(
+          std::find(h.input_names.begin(), h.input_names.end(), in.name) - h.input_names.begin())] =
+          in.spec;
+    }
+    h.input_specs.push_back(specs);
   }
-  t.quantile_levels = study.quantile_levels;
-  const auto passes = reduce_first_pass(outputs, comm);
-  refuse_nan(study, passes);
-  std::vector<double> means;
-  for (const auto& pass : passes) means.push_back(stats::mean_of(pass));
-  const auto deviations = reduce_squared_deviations(outputs, means, comm);
-  for (std::size_t o = 0; o < passes.size(); ++o) {
-    const auto m = stats::finish_moments(passes[o], deviations[o]);
-    t.count.push_back(m.count);
-    t.mean.push_back(m.mean);
-    t.sd.push_back(m.sd);
-    t.se.push_back(m.se);
-    t.min.push_back(m.min);
-    t.max.push_back(m.max);
-  }
-  t.quantiles = reduce_quantiles(outputs, study.n_draws, study.quantile_levels, comm);
-  return t;
+  h.quantile_levels = base.quantile_levels;
+  return h;
 }
 
-io::Provenance provenance(const study::Study& study, const Communicator& comm,
-                          const RunOptions& options, Clock::time_point start, double wall) {
+io::Provenance run_provenance(const study::StudyPlan& plan, const RunOptions& options, int ranks,
+                              double start_unix_seconds, double wall_seconds) {
+  const auto& study = plan.base();
   io::Provenance p = options.extra_provenance;
   p["job_path"] = study.job_path;
   p["job_text"] = study.job_text;
@@ -205,31 +300,36 @@ io::Provenance provenance(const study::Study& study, const Communicator& comm,
   p["seed"] = study.seed;
   p["draws"] = study.n_draws;
   p["block_size"] = study.block_size;
-  p["ranks"] = static_cast<std::int64_t>(comm.size());
-  p["start_time"] = iso_time(start);
-  p["end_time"] = iso_time(
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wall)));
-  p["wall_seconds"] = wall;
+  p["scenarios"] = static_cast<std::uint64_t>(plan.size());
+  p["grid_mode"] = plan.mode;
+  p["common_random_numbers"] = std::string(plan.common_random_numbers ? "yes" : "no");
+  p["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+  p["ranks"] = static_cast<std::int64_t>(ranks);
+  p["start_time"] = iso_time(start_unix_seconds);
+  p["end_time"] = iso_time(start_unix_seconds + wall_seconds);
+  p["wall_seconds"] = wall_seconds;
   return p;
 }
 
-}  // namespace
-
-RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options) {
+RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunOptions& options) {
   // Rank 0's clock is the run's clock; every rank writes the same attributes.
-  const auto start = Clock::from_time_t(static_cast<std::time_t>(
-      comm.broadcast(static_cast<double>(Clock::to_time_t(Clock::now())))));
+  const double start = comm.broadcast(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
-  io::ResultWriter writer(comm.get(), study.output_path);
-  const LocalDraws local = evaluate_local(study, comm, options.show_progress);
-  RunReport report{summarise(study, local.outputs, comm), 0.0};
-  if (study.save_samples) {
-    writer.write_samples("outputs", 1, study.n_draws, 0, local.first_draw, local.outputs);
-    writer.write_samples("inputs", 1, study.n_draws, 0, local.first_draw, local.inputs);
-  }
+  const auto& base = plan.base();
+  const auto shard = study::shard_range(plan.size(), options.shard_index, options.shard_count);
+  const Layout layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size());
+  io::ResultWriter writer(comm.get(), base.output_path);
+  const auto pieces = evaluate(plan, shard.first, layout, comm, options.show_progress);
+  const auto owned = summarise_owned(plan, shard.first, layout, pieces, comm);
+  writer.write_summary(layout.rows, base.model->outputs().size(), base.quantile_levels.size(),
+                       layout.owned_first, owned);
+  if (base.save_samples) write_samples(writer, plan, shard.first, layout.rows, pieces);
+  RunReport report;
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  writer.finish(report.tables, provenance(study, comm, options, start, report.wall_seconds));
+  writer.finish(result_header(plan, shard.first, shard.last),
+                run_provenance(plan, options, comm.size(), start, report.wall_seconds));
   return report;
 }
 

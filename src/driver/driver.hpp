@@ -1,16 +1,16 @@
 #pragma once
-/// Runs a study over MPI ranks and writes its result file.
+/// Runs a job's scenarios over MPI ranks and writes its result file.
 #include <cstdint>
 #include <string>
 
 #include "driver/mpi_env.hpp"
 #include "io/result.hpp"
-#include "study/study.hpp"
+#include "study/plan.hpp"
 
 namespace costsweep::driver {
 
-/// The contiguous range of blocks [first, last) that rank owns out of n_blocks over size ranks
-/// (the first n_blocks % size ranks get one extra block).
+/// The contiguous range [first, last) of n items (tasks, blocks) that rank owns of size ranks;
+/// the first n % size ranks get one more.
 struct BlockRange {
   std::uint64_t first;
   std::uint64_t last;
@@ -21,16 +21,26 @@ struct RunOptions {
   bool show_progress = true;
   /// Attributes added to /provenance (command line, version, commit), identical on all ranks.
   io::Provenance extra_provenance;
+  /// Run only shard `shard_index` of `shard_count` (a contiguous slice of the scenarios).
+  std::size_t shard_index = 0;
+  std::size_t shard_count = 1;
 };
 
 struct RunReport {
-  io::ResultTables tables;
   double wall_seconds = 0;
 };
 
-/// Collective. Evaluates every draw of the study, reduces the statistics in a fixed order (the
-/// results are the same bits for any rank count and block size) and writes the result file
-/// atomically. Throws RuntimeError (e.g. a model output is NaN) or H5Error on every rank.
-RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options);
+/// Collective. Cuts scenarios x blocks of draws into tasks spread evenly over the ranks,
+/// evaluates them, reduces every scenario's statistics (the same bits for any rank count, block
+/// size or sharding) and writes the result file atomically. Throws RuntimeError (e.g. a model
+/// output is NaN) or H5Error on every rank.
+RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunOptions& options);
+
+/// The result header (names, scenario table) of scenarios [first, last) of a plan.
+io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last);
+
+/// Provenance of a plan's run: job, settings, data files, seed, draws, timing.
+io::Provenance run_provenance(const study::StudyPlan& plan, const RunOptions& options, int ranks,
+                              double start_unix_seconds, double wall_seconds);
 
 }  // namespace costsweep::driver

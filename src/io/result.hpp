@@ -12,30 +12,46 @@ namespace costsweep::io {
 /// files with a newer version.
 inline constexpr std::int64_t kLayoutVersion = 1;
 
-/// Names, quantile levels and summary arrays. Arrays are row-major: [scenario][output] and, for
-/// quantiles, [scenario][output][level].
-struct ResultTables {
-  std::vector<std::string> scenario_names;
-  std::vector<std::string> output_names;
-  std::vector<std::string> output_units;
-  std::vector<std::string> output_descriptions;
-  std::vector<std::string> input_names;
-  std::vector<std::string> input_specs;
-  std::vector<double> quantile_levels;
+/// Summary statistics of consecutive scenarios. Arrays are row-major over
+/// [scenario][output] and, for quantiles, [scenario][output][level].
+struct SummaryRows {
   std::vector<std::int64_t> count;
   std::vector<double> mean, sd, se, min, max;
   std::vector<double> quantiles;
+  std::vector<double> diff_mean;  ///< mean of the paired difference to the baseline scenario
+  std::vector<double> diff_se;    ///< its standard error
+
+  /// Appends other's rows after these.
+  void append(const SummaryRows& other);
+};
+
+/// The names and texts a result file carries beside its numbers.
+struct ResultHeader {
+  std::vector<std::string> scenario_names;
+  std::vector<std::string> axis_keys;
+  std::vector<std::vector<std::string>> value_text;   ///< [scenario][axis]
+  std::vector<std::vector<std::string>> value_label;  ///< [scenario][axis]
+  std::int64_t baseline = 0;                          ///< index into the job's scenarios
+  std::int64_t first_scenario = 0;   ///< index of scenario row 0 in the job (shards)
+  std::int64_t total_scenarios = 0;  ///< scenarios of the whole job
+  std::vector<std::string> output_names, output_units, output_descriptions;
+  std::vector<std::string> input_names;
+  std::vector<std::vector<std::string>> input_specs;  ///< [scenario][input]; "" when not drawn
+  std::vector<double> quantile_levels;
 
   std::size_t n_scenarios() const { return scenario_names.size(); }
   std::size_t n_outputs() const { return output_names.size(); }
 };
+
+/// Header and summary together, as `costsweep show` and the tests read them.
+struct ResultTables : ResultHeader, SummaryRows {};
 
 /// A provenance attribute value.
 using AttributeValue = std::variant<std::string, std::int64_t, std::uint64_t, double>;
 /// Attributes of the /provenance group, by name.
 using Provenance = std::map<std::string, AttributeValue>;
 
-/// What `costsweep show` and the tests read back.
+/// What `costsweep show`, `merge` and the tests read back.
 struct ResultFile {
   std::int64_t layout_version = 0;
   ResultTables tables;

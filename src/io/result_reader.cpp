@@ -22,6 +22,9 @@ class Reader {
   std::vector<std::int64_t> int64s(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
   std::int64_t layout_version() const;
+  std::vector<std::vector<std::string>> rows_of(const std::vector<std::string>& flat,
+                                                std::size_t columns, std::size_t n_rows) const;
+  std::int64_t int_attribute(const std::string& object, const std::string& name) const;
   Provenance provenance() const;
 
   std::string path_;
@@ -79,6 +82,35 @@ std::vector<std::string> Reader::strings(const std::string& name) const {
     H5free_memory(p);
   }
   return values;
+}
+
+std::vector<std::vector<std::string>> Reader::rows_of(const std::vector<std::string>& flat,
+                                                      std::size_t columns,
+                                                      std::size_t n_rows) const {
+  std::vector<std::vector<std::string>> rows;
+  if (columns == 0) {  // no axes (or inputs): one empty row per scenario
+    rows.resize(n_rows);
+    return rows;
+  }
+  if (flat.size() % columns != 0) fail("a string table does not match its column names");
+  for (std::size_t i = 0; i < flat.size(); i += columns) {
+    rows.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(i),
+                      flat.begin() + static_cast<std::ptrdiff_t>(i + columns));
+  }
+  return rows;
+}
+
+std::int64_t Reader::int_attribute(const std::string& object, const std::string& name) const {
+  if (H5Aexists_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    fail("attribute '" + name + "' of '" + object + "' is missing");
+  }
+  auto attribute = h5::own_attribute(
+      H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+      "open attribute " + name);
+  std::int64_t value = 0;
+  h5::check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), "read attribute " + name);
+  return value;
 }
 
 std::int64_t Reader::layout_version() const {
@@ -150,11 +182,19 @@ ResultFile Reader::read() {
   }
   auto& t = result.tables;
   t.scenario_names = strings("scenarios/name");
+  t.axis_keys = strings("scenarios/axis");
+  t.value_text =
+      rows_of(strings("scenarios/value_text"), t.axis_keys.size(), t.scenario_names.size());
+  t.value_label =
+      rows_of(strings("scenarios/value_label"), t.axis_keys.size(), t.scenario_names.size());
+  t.baseline = int_attribute("scenarios", "baseline");
+  t.first_scenario = int_attribute("scenarios", "first_scenario");
+  t.total_scenarios = int_attribute("scenarios", "total_scenarios");
   t.output_names = strings("outputs/name");
   t.output_units = strings("outputs/unit");
   t.output_descriptions = strings("outputs/description");
   t.input_names = strings("inputs/name");
-  t.input_specs = strings("inputs/spec");
+  t.input_specs = rows_of(strings("inputs/spec"), t.input_names.size(), t.scenario_names.size());
   t.quantile_levels = doubles("summary/quantile_levels");
   t.count = int64s("summary/count");
   t.mean = doubles("summary/mean");
@@ -163,8 +203,12 @@ ResultFile Reader::read() {
   t.min = doubles("summary/min");
   t.max = doubles("summary/max");
   t.quantiles = doubles("summary/quantiles");
+  t.diff_mean = doubles("summary/diff_mean");
+  t.diff_se = doubles("summary/diff_se");
   const std::size_t cells = t.n_scenarios() * t.n_outputs();
-  if (t.mean.size() != cells || t.quantiles.size() != cells * t.quantile_levels.size()) {
+  if (t.mean.size() != cells || t.diff_se.size() != cells ||
+      t.quantiles.size() != cells * t.quantile_levels.size() ||
+      t.value_text.size() != t.n_scenarios()) {
     fail("summary arrays do not match the scenario and output names");
   }
   result.provenance = provenance();
@@ -175,5 +219,29 @@ ResultFile Reader::read() {
 }  // namespace
 
 ResultFile read_result(const std::string& path) { return Reader(path).read(); }
+
+std::vector<double> read_samples(const std::string& path, const std::string& kind,
+                                 std::vector<std::uint64_t>& dims) {
+  auto file =
+      h5::own_file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open '" + path + "'");
+  const std::string name = "samples/" + kind;
+  if (H5Lexists(file.get(), "samples", H5P_DEFAULT) <= 0 ||
+      H5Lexists(file.get(), name.c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw H5Error("cannot read result file '" + path + "': dataset '" + name + "' is missing");
+  }
+  auto dataset = h5::own_dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), "open " + name);
+  auto space = h5::own_space(H5Dget_space(dataset.get()), "get dataspace");
+  hsize_t d[3] = {0, 0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 3) {
+    throw H5Error("cannot read result file '" + path + "': '" + name + "' is not 3-dimensional");
+  }
+  H5Sget_simple_extent_dims(space.get(), d, nullptr);
+  dims.assign(d, d + 3);
+  std::vector<double> values(d[0] * d[1] * d[2]);
+  h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "read " + name + " of '" + path + "'");
+  return values;
+}
 
 }  // namespace costsweep::io

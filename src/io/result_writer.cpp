@@ -1,8 +1,13 @@
 #include "io/result_writer.hpp"
 
+#include <hdf5_hl.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <map>
 
 namespace costsweep::io {
 namespace {
@@ -42,11 +47,14 @@ void write_whole(hid_t parent, const std::string& name, hid_t mem_type, hid_t fi
             "write dataset '" + name + "'");
 }
 
-void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+/// A [rows] or [rows, columns] dataset of variable-length UTF-8 strings (row-major values).
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
+                   std::vector<hsize_t> dims = {}) {
+  if (dims.empty()) dims = {values.size()};
   std::vector<const char*> pointers;
   for (const auto& v : values) pointers.push_back(v.c_str());
   auto type = h5::utf8_string_type();
-  write_whole(parent, name, type.get(), type.get(), {values.size()}, pointers.data());
+  write_whole(parent, name, type.get(), type.get(), dims, pointers.data());
 }
 
 void write_attribute(hid_t object, const std::string& name, const AttributeValue& value) {
@@ -82,7 +90,144 @@ void agree(MPI_Comm comm, int rank, std::string error) {
   if (!error.empty()) throw H5Error(rank == 0 ? error : "rank 0 failed: " + error);
 }
 
+std::vector<std::string> flatten(const std::vector<std::vector<std::string>>& table) {
+  std::vector<std::string> flat;
+  for (const auto& row : table) flat.insert(flat.end(), row.begin(), row.end());
+  return flat;
+}
+
+std::vector<double> as_numbers(const std::vector<std::string>& texts) {
+  std::vector<double> numbers;
+  for (const auto& text : texts) {
+    char* end = nullptr;
+    const double x = std::strtod(text.c_str(), &end);
+    const bool whole = !text.empty() && end == text.c_str() + text.size();
+    numbers.push_back(whole ? x : std::numeric_limits<double>::quiet_NaN());
+  }
+  return numbers;
+}
+
+void write_scenarios(hid_t file, const ResultHeader& h) {
+  auto group = make_group(file, "scenarios");
+  const hsize_t n_s = h.n_scenarios(), n_a = h.axis_keys.size();
+  write_strings(group.get(), "name", h.scenario_names);
+  write_strings(group.get(), "axis", h.axis_keys);
+  const auto text = flatten(h.value_text);
+  write_strings(group.get(), "value_text", text, {n_s, n_a});
+  write_strings(group.get(), "value_label", flatten(h.value_label), {n_s, n_a});
+  const auto numbers = as_numbers(text);
+  write_whole(group.get(), "value_number", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_a},
+              numbers.data());
+  write_attribute(group.get(), "baseline", AttributeValue{h.baseline});
+  write_attribute(group.get(), "first_scenario", AttributeValue{h.first_scenario});
+  write_attribute(group.get(), "total_scenarios", AttributeValue{h.total_scenarios});
+}
+
+void write_variables(hid_t file, const ResultHeader& h) {
+  auto outputs = make_group(file, "outputs");
+  write_strings(outputs.get(), "name", h.output_names);
+  write_strings(outputs.get(), "unit", h.output_units);
+  write_strings(outputs.get(), "description", h.output_descriptions);
+  auto inputs = make_group(file, "inputs");
+  write_strings(inputs.get(), "name", h.input_names);
+  write_strings(inputs.get(), "spec", flatten(h.input_specs),
+                {h.n_scenarios(), h.input_names.size()});
+  auto summary = h5::own_group(H5Gopen2(file, "summary", H5P_DEFAULT), "open summary");
+  write_whole(summary.get(), "quantile_levels", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+              {h.quantile_levels.size()}, h.quantile_levels.data());
+}
+
+/// Marks the name lists as HDF5 dimension scales and attaches them to the arrays they index, so
+/// xarray and HDFView label the axes.
+void attach_scales(hid_t file) {
+  const auto open = [&](const char* path) {
+    return h5::own_dataset(H5Dopen2(file, path, H5P_DEFAULT), std::string("open ") + path);
+  };
+  auto scenarios = open("scenarios/name"), outputs = open("outputs/name"),
+       inputs = open("inputs/name"), levels = open("summary/quantile_levels");
+  h5::check(H5DSset_scale(scenarios.get(), "scenario"), "make scenarios/name a scale");
+  h5::check(H5DSset_scale(outputs.get(), "output"), "make outputs/name a scale");
+  h5::check(H5DSset_scale(inputs.get(), "input"), "make inputs/name a scale");
+  h5::check(H5DSset_scale(levels.get(), "quantile level"), "make quantile_levels a scale");
+  for (const char* name :
+       {"count", "mean", "sd", "se", "min", "max", "quantiles", "diff_mean", "diff_se"}) {
+    auto dataset = open((std::string("summary/") + name).c_str());
+    h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
+    h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
+    if (std::string(name) == "quantiles") {
+      h5::check(H5DSattach_scale(dataset.get(), levels.get(), 2), "attach the level scale");
+    }
+  }
+  for (const auto& [kind, scale] :
+       {std::pair{"samples/outputs", outputs.get()}, std::pair{"samples/inputs", inputs.get()}}) {
+    if (H5Lexists(file, "samples", H5P_DEFAULT) <= 0 || H5Lexists(file, kind, H5P_DEFAULT) <= 0) {
+      continue;
+    }
+    auto dataset = open(kind);
+    h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
+    h5::check(H5DSattach_scale(dataset.get(), scale, 1), "attach the variable scale");
+  }
+}
+
+/// Rank 0's serial part of finish(): everything with strings, then the rename.
+void write_serial_part(const std::string& partial, const std::string& final_path,
+                       const ResultHeader& header, const Provenance& provenance) {
+  auto file = h5::own_file(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
+                           "reopen result file '" + partial + "'");
+  write_attribute(file.get(), "costsweep_layout", AttributeValue{kLayoutVersion});
+  write_scenarios(file.get(), header);
+  write_variables(file.get(), header);
+  attach_scales(file.get());
+  auto group = make_group(file.get(), "provenance");
+  for (const auto& [name, value] : provenance) write_attribute(group.get(), name, value);
+  group.close();
+  file.close();
+  std::filesystem::rename(partial, final_path);
+}
+
+/// Collective. Creates a [n_rows, columns...] dataset in group and writes rows
+/// [first_row, first_row + data.size() / columns) of it from this rank.
+void write_rows(hid_t group, const std::string& name, hid_t mem_type, hid_t file_type,
+                std::vector<hsize_t> dims, std::uint64_t first_row, const void* data,
+                std::size_t n_values) {
+  auto space = h5::own_space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                             "create dataspace for '" + name + "'");
+  auto dcpl = dataset_creation_plist();
+  auto dataset = h5::own_dataset(
+      H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      "create dataset '" + name + "'");
+  hsize_t per_row = 1;
+  for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
+  const hsize_t n_rows = per_row == 0 ? 0 : n_values / per_row;
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = first_row;
+  count[0] = n_rows;
+  const hsize_t n_memory = std::max<hsize_t>(n_values, 1);
+  auto mem_space = h5::own_space(H5Screate_simple(1, &n_memory, nullptr), "create memory space");
+  if (n_values == 0) {
+    h5::check(H5Sselect_none(space.get()), "select nothing");
+    h5::check(H5Sselect_none(mem_space.get()), "select nothing");
+  } else {
+    h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                  nullptr),
+              "select this rank's rows of '" + name + "'");
+  }
+  auto dxpl = collective_transfer();
+  h5::check(H5Dwrite(dataset.get(), mem_type, mem_space.get(), space.get(), dxpl.get(), data),
+            "write '" + name + "'");
+}
+
 }  // namespace
+
+void SummaryRows::append(const SummaryRows& o) {
+  count.insert(count.end(), o.count.begin(), o.count.end());
+  for (auto [to, from] :
+       {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
+        std::pair{&min, &o.min}, std::pair{&max, &o.max}, std::pair{&quantiles, &o.quantiles},
+        std::pair{&diff_mean, &o.diff_mean}, std::pair{&diff_se, &o.diff_se}}) {
+    to->insert(to->end(), from->begin(), from->end());
+  }
+}
 
 ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path)
     : comm_(comm), final_path_(std::move(final_path)), partial_path_(final_path_ + ".partial") {
@@ -97,106 +242,83 @@ ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path)
 
 ResultWriter::~ResultWriter() {
   if (finished_) return;
+  samples_.clear();
   file_ = h5::Handle();  // closes, ignoring errors
   if (rank_ == 0) std::remove(partial_path_.c_str());
 }
 
-namespace {
-
-void write_tables(hid_t file, const ResultTables& t) {
-  const hsize_t n_scen = t.n_scenarios(), n_out = t.n_outputs(), n_q = t.quantile_levels.size();
-  {
-    auto group = make_group(file, "scenarios");
-    write_strings(group.get(), "name", t.scenario_names);
-  }
-  {
-    auto group = make_group(file, "outputs");
-    write_strings(group.get(), "name", t.output_names);
-    write_strings(group.get(), "unit", t.output_units);
-    write_strings(group.get(), "description", t.output_descriptions);
-  }
-  {
-    auto group = make_group(file, "inputs");
-    write_strings(group.get(), "name", t.input_names);
-    write_strings(group.get(), "spec", t.input_specs);
-  }
-  auto group = make_group(file, "summary");
+void ResultWriter::write_summary(std::uint64_t n_scenarios, std::size_t n_outputs,
+                                 std::size_t n_levels, std::uint64_t first_row,
+                                 const SummaryRows& rows) {
+  auto group = make_group(file_.get(), "summary");
   const hid_t g = group.get();
-  write_whole(g, "count", H5T_NATIVE_INT64, H5T_STD_I64LE, {n_scen, n_out}, t.count.data());
+  const hsize_t n_s = n_scenarios, n_o = n_outputs, n_q = n_levels;
+  write_rows(g, "count", H5T_NATIVE_INT64, H5T_STD_I64LE, {n_s, n_o}, first_row, rows.count.data(),
+             rows.count.size());
   const std::pair<const char*, const std::vector<double>*> columns[] = {
-      {"mean", &t.mean}, {"sd", &t.sd}, {"se", &t.se}, {"min", &t.min}, {"max", &t.max}};
+      {"mean", &rows.mean},      {"sd", &rows.sd},   {"se", &rows.se},
+      {"min", &rows.min},        {"max", &rows.max}, {"diff_mean", &rows.diff_mean},
+      {"diff_se", &rows.diff_se}};
   for (const auto& [name, data] : columns) {
-    write_whole(g, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_scen, n_out}, data->data());
+    write_rows(g, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o}, first_row, data->data(),
+               data->size());
   }
-  write_whole(g, "quantile_levels", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_q},
-              t.quantile_levels.data());
-  write_whole(g, "quantiles", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_scen, n_out, n_q},
-              t.quantiles.data());
+  write_rows(g, "quantiles", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_q}, first_row,
+             rows.quantiles.data(), rows.quantiles.size());
 }
 
-void write_provenance(hid_t file, const Provenance& provenance) {
-  auto group = make_group(file, "provenance");
-  for (const auto& [name, value] : provenance) write_attribute(group.get(), name, value);
-}
-
-/// Rank 0's serial part of finish(): names, summary, provenance, then the rename.
-void write_serial_part(const std::string& partial, const std::string& final_path,
-                       const ResultTables& tables, const Provenance& provenance) {
-  auto file = h5::own_file(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
-                           "reopen result file '" + partial + "'");
-  write_attribute(file.get(), "costsweep_layout", AttributeValue{kLayoutVersion});
-  write_tables(file.get(), tables);
-  write_provenance(file.get(), provenance);
-  file.close();
-  std::filesystem::rename(partial, final_path);
-}
-
-}  // namespace
-
-void ResultWriter::write_samples(const std::string& kind, std::uint64_t n_scenarios,
-                                 std::uint64_t n_draws, std::uint64_t scenario,
-                                 std::uint64_t first_draw, const Eigen::ArrayXXd& local) {
+void ResultWriter::create_samples(const std::string& kind, std::uint64_t n_scenarios,
+                                  std::uint64_t n_variables, std::uint64_t n_draws) {
   const htri_t exists = H5Lexists(file_.get(), "samples", H5P_DEFAULT);
   h5::check(exists, "look up group 'samples'");
   auto samples = exists > 0
                      ? h5::own_group(H5Gopen2(file_.get(), "samples", H5P_DEFAULT), "open samples")
                      : make_group(file_.get(), "samples");
-  const auto n_columns = static_cast<hsize_t>(local.cols());
-  const hsize_t dims[3] = {n_scenarios, n_columns, n_draws};
+  const hsize_t dims[3] = {n_scenarios, n_variables, n_draws};
   const hsize_t chunk[3] = {1, 1,
                             std::max<hsize_t>(1, std::min<hsize_t>(n_draws, kSampleChunkDraws))};
   auto space = h5::own_space(H5Screate_simple(3, dims, nullptr), "create samples dataspace");
   auto dcpl = dataset_creation_plist();
   h5::check(H5Pset_chunk(dcpl.get(), 3, chunk), "set sample chunking");
   h5::check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "skip sample fill");
-  auto dataset = h5::own_dataset(H5Dcreate2(samples.get(), kind.c_str(), H5T_IEEE_F64LE,
-                                            space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                 "create samples dataset '" + kind + "'");
-  // This rank's draws of every column in one collective write: the column-major block is
-  // [column][draw] in memory, the file's [scenario][column][draw] order.
-  const hsize_t rows = static_cast<hsize_t>(local.rows());
-  const hsize_t start[3] = {scenario, 0, first_draw}, count[3] = {1, n_columns, rows};
-  auto file_space = h5::own_space(H5Dget_space(dataset.get()), "get samples dataspace");
-  auto mem_space = h5::own_space(H5Screate_simple(3, count, nullptr), "create memory space");
-  if (rows == 0 || n_columns == 0) {
-    h5::check(H5Sselect_none(file_space.get()), "select nothing");
-    h5::check(H5Sselect_none(mem_space.get()), "select nothing");
-  } else {
-    h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+  samples_[kind] = h5::own_dataset(H5Dcreate2(samples.get(), kind.c_str(), H5T_IEEE_F64LE,
+                                              space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                                   "create samples dataset '" + kind + "'");
+}
+
+void ResultWriter::write_samples(const std::string& kind, const std::vector<SamplePiece>& pieces) {
+  const hid_t dataset = samples_.at(kind).get();
+  auto file_space = h5::own_space(H5Dget_space(dataset), "get samples dataspace");
+  // One selection for all pieces, filled from one buffer in the file's [row][variable][draw]
+  // order, so a rank makes a single collective write whatever it holds.
+  std::vector<double> buffer;
+  h5::check(H5Sselect_none(file_space.get()), "select nothing");
+  for (const auto& piece : pieces) {
+    const auto& values = *piece.values;
+    const hsize_t rows = static_cast<hsize_t>(values.rows()),
+                  cols = static_cast<hsize_t>(values.cols());
+    if (rows == 0 || cols == 0) continue;
+    const hsize_t start[3] = {piece.row, 0, piece.first_draw}, count[3] = {1, cols, rows};
+    h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_OR, start, nullptr, count, nullptr),
               "select this rank's draws");
+    buffer.insert(buffer.end(), values.data(), values.data() + values.size());
   }
+  const hsize_t n = std::max<hsize_t>(buffer.size(), 1);
+  auto mem_space = h5::own_space(H5Screate_simple(1, &n, nullptr), "create memory space");
+  if (buffer.empty()) h5::check(H5Sselect_none(mem_space.get()), "select nothing");
   auto dxpl = collective_transfer();
-  h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(),
-                     dxpl.get(), local.data()),
+  h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), dxpl.get(),
+                     buffer.data()),
             "write samples '" + kind + "'");
 }
 
-void ResultWriter::finish(const ResultTables& tables, const Provenance& provenance) {
+void ResultWriter::finish(const ResultHeader& header, const Provenance& provenance) {
+  samples_.clear();
   file_.close();  // Collective.
   std::string error;
   if (rank_ == 0) {
     try {
-      write_serial_part(partial_path_, final_path_, tables, provenance);
+      write_serial_part(partial_path_, final_path_, header, provenance);
     } catch (const std::exception& e) {
       error = e.what();
     }

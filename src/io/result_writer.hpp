@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <Eigen/Core>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,14 @@
 #include "io/result.hpp"
 
 namespace costsweep::io {
+
+/// This rank's draws [first_draw, first_draw + values.rows()) of one scenario row, one column
+/// per variable.
+struct SamplePiece {
+  std::uint64_t row;
+  std::uint64_t first_draw;
+  const Eigen::ArrayXXd* values;
+};
 
 class ResultWriter {
  public:
@@ -23,17 +32,22 @@ class ResultWriter {
   /// succeeded. Never throws.
   ~ResultWriter();
 
-  /// Collective. Creates /samples/<kind> of shape [n_scenarios, local.cols(), n_draws] (chunked
-  /// by column) and writes this rank's draws [first_draw, first_draw + local.rows()) of scenario
-  /// `scenario`, one column of local per variable.
-  void write_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_draws,
-                     std::uint64_t scenario, std::uint64_t first_draw,
-                     const Eigen::ArrayXXd& local);
+  /// Collective. Creates the /summary arrays for n_scenarios rows and writes this rank's rows
+  /// [first_row, first_row + rows' scenarios) (a rank may pass none).
+  void write_summary(std::uint64_t n_scenarios, std::size_t n_outputs, std::size_t n_levels,
+                     std::uint64_t first_row, const SummaryRows& rows);
+  /// Collective. Creates /samples/<kind> of shape [n_scenarios, n_variables, n_draws], chunked
+  /// by variable.
+  void create_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_variables,
+                      std::uint64_t n_draws);
+  /// Collective. Writes this rank's pieces of /samples/<kind> (pieces in scenario, then draw
+  /// order; a rank may pass none) in one collective write.
+  void write_samples(const std::string& kind, const std::vector<SamplePiece>& pieces);
   /// Collective; every rank passes identical values. Closes the parallel file; rank 0 reopens
-  /// it alone (parallel HDF5 cannot write variable-length strings) to write the names, summary
-  /// arrays and /provenance attributes, closes it and renames it to its final name. Throws
-  /// H5Error or RuntimeError on every rank when any step fails on rank 0.
-  void finish(const ResultTables& tables, const Provenance& provenance);
+  /// it alone (parallel HDF5 cannot write variable-length strings) to write the names, the
+  /// scenario table, dimension scales and /provenance, closes it and renames it to its final
+  /// name. Throws H5Error or RuntimeError on every rank when any step fails on rank 0.
+  void finish(const ResultHeader& header, const Provenance& provenance);
 
   const std::string& partial_path() const { return partial_path_; }
 
@@ -43,6 +57,7 @@ class ResultWriter {
   std::string final_path_;
   std::string partial_path_;
   h5::Handle file_;
+  std::map<std::string, h5::Handle> samples_;
   bool finished_ = false;
 };
 

@@ -413,9 +413,10 @@ void PlanBuilder::read_companies(const Table& t) {
   }
 }
 
+/// Whether the filters under prefix (`variant.<v>.`, or `` for the whole table's) leave e out.
 bool PlanBuilder::variant_excludes(const std::string& v, const CostedEntry& e, std::size_t row,
                                    const Table& t) {
-  const std::string prefix = "variant." + v + ".";
+  const std::string prefix = v.empty() ? "" : "variant." + v + ".";
   for (const auto& pattern : split(config_.text(prefix + "exclude"), ",")) {
     if (e.name.find(pattern) != std::string::npos) return true;
   }
@@ -431,15 +432,15 @@ bool PlanBuilder::variant_excludes(const std::string& v, const CostedEntry& e, s
   const auto month = month_of(t.cell(row, "released"));
   if (!month) {
     fail("cannot filter entry '" + e.name + "' by release: released '" + t.cell(row, "released") +
-         "' is not YYYY-MM (variant " + v + ") [" + t.where(row, "released") + "]");
+         "' is not YYYY-MM (" + (v.empty() ? "model.released" : "variant " + v) + ") [" +
+         t.where(row, "released") + "]");
     return false;
   }
   return *month < *from || *month > *to;
 }
 
 void PlanBuilder::read_variants() {
-  plan_.variants.push_back({"", std::vector<bool>(plan_.entries.size(), false)});
-  const auto names = split(config_.text("variants"), ", \t");
+  auto names = split(config_.text("variants"), ", \t");
   for (const auto& key : config_.keys_with_prefix("variant.")) {
     const auto dot = key.find('.', 8);
     const std::string v = key.substr(8, dot == std::string::npos ? std::string::npos : dot - 8);
@@ -452,18 +453,22 @@ void PlanBuilder::read_variants() {
            ": a variant takes exclude, exclude_company or released " + config_.where(key));
     }
   }
+  // The whole table's own filters (model.exclude, ...) make the unfiltered base: variant "".
+  names.insert(names.begin(), "");
   for (const auto& v : names) {
-    const std::string window = config_.text("variant." + v + ".released");
+    const std::string key = v.empty() ? "released" : "variant." + v + ".released";
+    const std::string window = config_.text(key);
     const auto dots = window.find("..");
     if (!window.empty() && (dots == std::string::npos || !month_of(window.substr(0, dots)) ||
                             !month_of(window.substr(dots + 2)))) {
       fail("cannot use release window '" + window + "': expected YYYY-MM..YYYY-MM " +
-           config_.where("variant." + v + ".released"));
+           config_.where(key));
     }
     Variant variant{v, {}};
     for (std::size_t e = 0; e < plan_.entries.size(); ++e) {
-      variant.excluded.push_back(entries_ != nullptr &&
-                                 variant_excludes(v, plan_.entries[e], e, *entries_));
+      // A variant filters further what the whole table's filters leave.
+      const bool by_base = !v.empty() && plan_.variants.front().excluded[e];
+      variant.excluded.push_back(by_base || variant_excludes(v, plan_.entries[e], e, *entries_));
     }
     plan_.variants.push_back(variant);
   }
@@ -540,6 +545,10 @@ ModelInfo training_cost_info() {
        {"variant.", K::kText, "",
         "variant.<name>.exclude (name substrings), .exclude_company, .released (YYYY-MM..YYYY-MM)",
         true, false},
+       {"exclude", K::kText, "",
+        "entry-name substrings left out of every total and share (e.g. Hailuo)", false, false},
+       {"exclude_company", K::kText, "", "companies left out of every total", false, false},
+       {"released", K::kText, "", "count only entries released in YYYY-MM..YYYY-MM", false, false},
        {"totals_across_companies", K::kText, "no", "yes adds total[all] and share[all]", false,
         false}},
       [](const ModelConfig& config) -> ModelPtr {

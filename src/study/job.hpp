@@ -26,6 +26,9 @@ struct JobSource {
   /// How data files are read; empty: read_whole_file. (Under MPI, rank 0 reads and the others
   /// are served what it read.)
   FileReader read_file;
+  /// Mixed into every input's random stream; empty (the default) for common random numbers
+  /// across scenarios.
+  std::string stream_salt;
 };
 
 /// Reads a whole file from disk; throws InputError `cannot read <what> '<path>': <reason>` when

@@ -148,7 +148,7 @@ void Builder::resolve_inputs(Study& study) {
     }
     try {
       study.inputs.push_back({input.name, input.group, spec, dist::parse(spec),
-                              random::stream_id("inputs." + input.name)});
+                              random::stream_id("inputs." + input.name + source_.stream_salt)});
     } catch (const dist::SpecError& e) {
       if (where.empty()) {
         problem(key, e.what());

@@ -19,7 +19,7 @@ struct InputPlan {
   std::string group;
   std::string spec;  ///< as written (or the model's default)
   dist::DistributionPtr distribution;
-  std::uint64_t stream;  ///< random::stream_id("inputs." + name)
+  std::uint64_t stream;  ///< random::stream_id("inputs." + name [+ scenario salt])
 };
 
 struct Study {

@@ -41,7 +41,16 @@ CASES = [
     ("bad_block_size", GOOD, ["--set", "job.block_size=0"], ["block_size '0'", "--set"]),
     ("bad_override_syntax", GOOD, ["--set", "job.draws"], ["expected key=value"]),
     ("unknown_flag", GOOD, ["--drawz", "5"], ["drawz", "command line"]),
-    ("unknown_section", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown key", "sections"]),
+    ("unknown_section", GOOD + "[grids]\nx = 1\n", [], ["key 'grids.x': unknown key", "sections"]),
+    ("axis_over_unknown_key", GOOD + "[grid]\naxis.inputs.x9 = uniform(0, 1) | uniform(0, 2)\n", [],
+     ["key 'inputs.x9': unknown key", "(scenario 'inputs.x9=uniform(0, 1)')"]),
+    ("axis_value_fails", GOOD + "[grid]\naxis.inputs.x2 = ok: uniform(0, 1) | bad: uniform(2, 1)\n", [],
+     ["uniform", "scenario 'inputs.x2=bad'"]),
+    ("axis_over_job_key", GOOD + "[grid]\naxis.job.draws = 10 | 20\n", [], ["cannot sweep 'job.draws'"]),
+    ("zip_of_unequal_axes", GOOD + "[grid]\naxis.inputs.x2 = uniform(0, 1) | uniform(0, 2)\n"
+     "axis.inputs.x3 = uniform(0, 1)\nzip = inputs.x2 inputs.x3\n", [], ["zipped axes need as many values"]),
+    ("shard_beyond_count", GOOD, ["--shard", "3/2"], ["--shard '3/2'", "0 <= I < N"]),
+    ("unknown_grid_key", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown", "axis.<job key>"]),
     ("truncate_without_mass", GOOD + "x2 = truncate(uniform(0, 1), 2, 3)\n", [], ["inputs.x2", "mass"]),
 ]
 

@@ -8,7 +8,7 @@ namespace costsweep::study {
 namespace {
 
 JobSource job(std::vector<JobEntry> entries) {
-  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries), {}};
+  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries), {}, {}};
 }
 
 JobEntry line(const std::string& key, const std::string& value, int number) {

@@ -1,0 +1,111 @@
+// `costsweep run`: every rank builds the job's plan from what rank 0 read, then runs it.
+#include <cstdio>
+#include <map>
+
+#include "cli/build_info_provenance.hpp"
+#include "cli/commands.hpp"
+#include "cli/job_arguments.hpp"
+#include "cli/show.hpp"
+#include "core/errors/errors.hpp"
+#include "driver/driver.hpp"
+#include "io/result_reader.hpp"
+
+namespace costsweep::cli {
+namespace {
+
+/// Collective. Rank 0's files (path -> text) on every rank.
+std::map<std::string, std::string> broadcast_files(const std::map<std::string, std::string>& files,
+                                                   const driver::Communicator& comm) {
+  std::vector<std::pair<std::string, std::string>> items(files.begin(), files.end());
+  items.resize(std::stoull(comm.broadcast(std::to_string(items.size()))));
+  for (auto& [path, text] : items) {
+    path = comm.broadcast(path);
+    text = comm.broadcast(text);
+  }
+  return {items.begin(), items.end()};
+}
+
+/// Collective. Rank 0 reads the job and its data files and validates them; the other ranks build
+/// the same plan from what rank 0 read, so only rank 0 touches the files. On a problem rank 0
+/// prints it and every rank returns nullptr.
+study::StudyPlanPtr collective_plan(const JobArguments& args, const driver::Communicator& comm) {
+  std::string text, error;
+  std::map<std::string, std::string> files;
+  study::StudyPlanPtr plan;
+  if (comm.rank() == 0) {
+    try {
+      text = study::read_whole_file(args.job, "job");
+      auto source = job_source(args, text);
+      source.read_file = [&files](const std::string& path) {
+        return files[path] = study::read_whole_file(path);
+      };
+      plan = study::build_plan(source);
+    } catch (const InputError& e) {
+      error = e.what();
+    }
+  }
+  error = comm.broadcast(error);
+  if (!error.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", error.c_str());
+    return nullptr;
+  }
+  text = comm.broadcast(text);
+  files = broadcast_files(files, comm);
+  if (comm.rank() != 0) {
+    try {
+      auto source = job_source(args, text);
+      source.read_file = [&files](const std::string& path) {
+        const auto it = files.find(path);
+        if (it == files.end())
+          throw InputError("cannot read data file '" + path + "': rank 0 did not read it");
+        return it->second;
+      };
+      plan = study::build_plan(source);
+    } catch (const InputError& e) {
+      error = e.what();
+    }
+  }
+  if (!comm.all(error.empty())) {
+    if (!error.empty())
+      std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), error.c_str());
+    return nullptr;
+  }
+  return plan;
+}
+
+}  // namespace
+
+int command_run(int argc, char** argv) {
+  const auto args = parse_job_arguments(argc, argv, "run");
+  const auto [shard_index, shard_count] = parse_shard(args.shard);
+  driver::MpiEnvironment environment(argc, argv);
+  const driver::Communicator comm(MPI_COMM_WORLD);
+  const auto plan = collective_plan(args, comm);
+  if (!plan) return 2;
+  const auto& base = plan->base();
+  driver::RunOptions options;
+  options.show_progress = !args.quiet;
+  options.extra_provenance = build_provenance(argc, argv);
+  options.shard_index = shard_index;
+  options.shard_count = shard_count;
+  driver::RunReport report;
+  try {
+    report = driver::run(*plan, comm, options);
+  } catch (const std::exception& e) {
+    // Other ranks may wait in a collective call: end the whole job rather than hang.
+    std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), e.what());
+    std::remove((base.output_path + ".partial").c_str());
+    comm.abort(1);
+  }
+  if (comm.rank() == 0) {
+    print_summary(io::read_result(base.output_path).tables, stdout, kPrintedScenarios);
+    std::printf("wrote %s (%zu scenarios x %llu draws on %d ranks, %.3g s)\n",
+                base.output_path.c_str(),
+                study::shard_range(plan->size(), shard_index, shard_count).last -
+                    study::shard_range(plan->size(), shard_index, shard_count).first,
+                static_cast<unsigned long long>(base.n_draws), comm.size(), report.wall_seconds);
+  }
+  return 0;
+}
+
+}  // namespace costsweep::cli

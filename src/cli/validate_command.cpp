@@ -1,0 +1,69 @@
+// `costsweep validate`: builds every scenario, reports every problem, prints the plan.
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/job_arguments.hpp"
+#include "study/plan.hpp"
+
+namespace costsweep::cli {
+namespace {
+
+void print_study(const study::Study& s) {
+  std::printf("  model      %s\n", s.model_name.c_str());
+  for (const auto& [name, value] : s.model_config.values) {
+    std::printf("    %s = %s\n", name.c_str(), value.c_str());
+  }
+  for (const auto& file : s.data_files) {
+    std::printf("  data       %s (%zu rows, sha256 %.12s)\n", file.path.c_str(),
+                s.model_config.tables.at(file.key.substr(6)).rows.size(), file.sha256.c_str());
+  }
+  std::printf(
+      "  draws      %llu in %llu blocks of %llu\n", static_cast<unsigned long long>(s.n_draws),
+      static_cast<unsigned long long>(s.n_blocks()), static_cast<unsigned long long>(s.block_size));
+  std::printf("  seed       %llu\n  output     %s%s\n", static_cast<unsigned long long>(s.seed),
+              s.output_path.c_str(), s.save_samples ? " (with samples)" : "");
+  std::size_t width = 10;
+  for (const auto& input : s.inputs) width = std::max(width, input.name.size());
+  std::printf("  inputs (P5 / P50 / P95):\n");
+  for (const auto& input : s.inputs) {
+    const auto& d = *input.distribution;
+    std::printf("    %-*s %-36s %.4g / %.4g / %.4g\n", static_cast<int>(width), input.name.c_str(),
+                input.spec.c_str(), d.quantile(0.05), d.quantile(0.5), d.quantile(0.95));
+  }
+  std::printf("  outputs (%zu):\n", s.model->outputs().size());
+  for (const auto& out : s.model->outputs()) std::printf("    %s\n", out.name.c_str());
+}
+
+}  // namespace
+
+int command_validate(int argc, char** argv) {
+  const auto args = parse_job_arguments(argc, argv, "validate");
+  const auto [shard_index, shard_count] = parse_shard(args.shard);
+  const auto plan = study::build_plan(job_source(args, study::read_whole_file(args.job, "job")));
+  const auto& base = plan->base();
+  std::printf("job %s is valid\n", base.job_path.c_str());
+  print_study(base);
+  std::printf("  scenarios  %zu (%s%s)\n", plan->size(), plan->mode.c_str(),
+              plan->common_random_numbers ? ", common random numbers" : ", independent streams");
+  for (std::size_t s = 0; s < std::min<std::size_t>(plan->size(), kPrintedScenarios); ++s) {
+    std::printf("    %zu: %s\n", s, plan->scenario_names[s].c_str());
+  }
+  if (plan->size() > kPrintedScenarios) {
+    std::printf("    ... and %zu more\n", plan->size() - kPrintedScenarios);
+  }
+  if (shard_count > 1) {
+    const auto range = study::shard_range(plan->size(), shard_index, shard_count);
+    std::printf("  shard      %zu/%zu: scenarios %zu to %zu\n", shard_index, shard_count,
+                range.first, range.last == 0 ? 0 : range.last - 1);
+  }
+  // Every rank keeps its draws of every output (and input, with samples) for exact quantiles.
+  const double columns = static_cast<double>(base.model->outputs().size() +
+                                             (base.save_samples ? base.inputs.size() : 0));
+  std::printf("  memory     %.3g MiB of draws in total, shared over the ranks\n",
+              static_cast<double>(plan->size()) * static_cast<double>(base.n_draws) * columns *
+                  8.0 / 1048576.0);
+  return 0;
+}
+
+}  // namespace costsweep::cli
