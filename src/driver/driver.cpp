@@ -23,18 +23,31 @@ BlockRange blocks_of_rank(std::uint64_t n_blocks, int rank, int size) noexcept {
 
 namespace {
 
-/// Work = rows x blocks, numbered row-major, cut into contiguous runs of tasks, one per rank.
-/// A row lies whole on one rank, or is split between consecutive ranks (at most size - 1 are).
+/// Work = rows x blocks, cut into contiguous runs of tasks, one per rank. With many scenarios
+/// the tasks are numbered row-major, so a row lies whole on one rank or is split between
+/// consecutive ranks (at most size - 1 are), and its statistics need no communication. With
+/// fewer rows than 4 per rank they are numbered block-major instead: every rank then holds the
+/// same stretch of draws of every row, so the baseline's blocks it pairs with are its own, and
+/// every row is reduced across ranks.
 struct Layout {
   std::uint64_t rows, blocks, first_task, last_task;
+  bool block_major;
   std::vector<std::uint64_t> split_rows;  ///< the same on every rank
   std::uint64_t owned_first, owned_last;  ///< rows whose first block is this rank's
 
   Layout(std::uint64_t n_rows, std::uint64_t n_blocks, int rank, int size)
-      : rows(n_rows), blocks(n_blocks) {
+      : rows(n_rows),
+        blocks(n_blocks),
+        block_major(size > 1 && n_rows < 4 * static_cast<std::uint64_t>(size)) {
     const auto mine = blocks_of_rank(rows * blocks, rank, size);
     first_task = mine.first;
     last_task = mine.last;
+    if (block_major) {
+      for (std::uint64_t r = 0; r < rows; ++r) split_rows.push_back(r);
+      owned_first = std::min(first_task, rows);
+      owned_last = std::min(last_task, rows);
+      return;
+    }
     for (int r = 1; r < size; ++r) {
       const auto t = blocks_of_rank(rows * blocks, r, size).first;
       if (t % blocks != 0 && t < rows * blocks &&
@@ -47,6 +60,18 @@ struct Layout {
   }
   bool is_split(std::uint64_t row) const {
     return std::binary_search(split_rows.begin(), split_rows.end(), row);
+  }
+  /// This rank's blocks [first, last) of row.
+  std::pair<std::uint64_t, std::uint64_t> local_blocks(std::uint64_t row) const {
+    if (block_major) {  // task = block * rows + row
+      const auto from = [&](std::uint64_t t) { return t <= row ? 0 : (t - row + rows - 1) / rows; };
+      return {std::min(from(first_task), blocks), std::min(from(last_task), blocks)};
+    }
+    const std::uint64_t start = row * blocks;  // task = row * blocks + block
+    const auto clamp = [&](std::uint64_t t) {
+      return t <= start ? 0 : std::min(t - start, blocks);
+    };
+    return {clamp(first_task), clamp(last_task)};
   }
 };
 
@@ -65,6 +90,10 @@ class BaselineBlocks {
     runner_.run(first, inputs, outputs);
     return cache_.emplace(b, std::move(outputs)).first->second;
   }
+  /// Keeps a block this rank computed as part of the baseline scenario itself.
+  void keep(std::uint64_t b, const Eigen::Ref<const models::Block>& outputs) {
+    cache_.emplace(b, outputs);
+  }
 
  private:
   const study::Study& base_;
@@ -81,9 +110,9 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
   Progress meter(layout.rows * base.n_draws, progress && comm.rank() == 0);
   std::vector<Piece> pieces;
   std::uint64_t done = 0;
-  for (std::uint64_t t = layout.first_task; t < layout.last_task;) {
-    const std::uint64_t row = t / layout.blocks, b0 = t % layout.blocks;
-    const std::uint64_t b1 = std::min(layout.blocks, b0 + (layout.last_task - t));
+  for (std::uint64_t row = 0; row < layout.rows; ++row) {
+    const auto [b0, b1] = layout.local_blocks(row);
+    if (b0 >= b1) continue;
     const std::size_t s = first_scenario + row;
     const auto& study = *plan.scenarios[s];
     const std::uint64_t first = b0 * base.block_size;
@@ -99,16 +128,16 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
       const auto at = static_cast<Eigen::Index>(b * base.block_size - first);
       const auto rows = std::min<Eigen::Index>(static_cast<Eigen::Index>(base.block_size), n - at);
       auto inputs = scratch.topRows(rows);
-      runner.run(b * base.block_size, inputs, piece.outputs.middleRows(at, rows));
+      auto outputs = piece.outputs.middleRows(at, rows);
+      runner.run(b * base.block_size, inputs, outputs);
       if (samples) piece.inputs.middleRows(at, rows) = inputs;
-      piece.baseline.middleRows(at, rows) =
-          s == plan.baseline ? piece.outputs.middleRows(at, rows) : baseline.block(b);
+      if (s == plan.baseline) baseline.keep(b, outputs);
+      piece.baseline.middleRows(at, rows) = baseline.block(b);
       done += static_cast<std::uint64_t>(rows);
       // Rank 0's share times the rank count estimates the whole job's progress.
       meter.update(done * static_cast<std::uint64_t>(comm.size()));
     }
     pieces.push_back(std::move(piece));
-    t += b1 - b0;
   }
   meter.finish();
   return pieces;
@@ -141,8 +170,19 @@ io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_
   }
   for (auto& p : split) p = p != nullptr ? p : &empty;
   std::vector<std::int64_t> nan_whole, nan_split;
-  const auto rows_whole =
-      summarise(whole, n_out, base.n_draws, base.quantile_levels, local_reductions(), nan_whole);
+  // Whole rows need no communication: summarise them a few at a time, which bounds the
+  // selection's histograms (4096 counts per row and output) when a rank holds many scenarios.
+  constexpr std::size_t kRowsAtOnce = 16;
+  io::SummaryRows rows_whole;
+  for (std::size_t i = 0; i < whole.size(); i += kRowsAtOnce) {
+    const auto end = std::min(whole.size(), i + kRowsAtOnce);
+    const std::vector<const Piece*> some(whole.begin() + static_cast<std::ptrdiff_t>(i),
+                                         whole.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<std::int64_t> nan;
+    rows_whole.append(
+        summarise(some, n_out, base.n_draws, base.quantile_levels, local_reductions(), nan));
+    nan_whole.insert(nan_whole.end(), nan.begin(), nan.end());
+  }
   const auto rows_split =
       summarise(split, n_out, base.n_draws, base.quantile_levels, across_ranks(comm), nan_split);
   std::string nan_message;
