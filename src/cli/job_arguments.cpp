@@ -10,6 +10,20 @@
 namespace costsweep::cli {
 namespace po = boost::program_options;
 
+po::variables_map parse_command_line(int argc, char** argv, const po::options_description& options,
+                                     const po::positional_options_description& positional,
+                                     const std::string& hint) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string("cannot parse the command line: ") + e.what() + " (" + hint + ")");
+  }
+  return vm;
+}
+
 po::options_description job_options(JobArguments& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("output,o", po::value(&args.output),
@@ -31,14 +45,8 @@ JobArguments parse_job_arguments(int argc, char** argv, const char* command) {
   all.add(options).add_options()("job", po::value(&args.job));
   po::positional_options_description positional;
   positional.add("job", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("cannot parse the command line: ") + e.what() +
-                     " (see costsweep " + command + " --help)");
-  }
+  const auto vm = parse_command_line(argc, argv, all, positional,
+                                     "see costsweep " + std::string(command) + " --help");
   if (vm.count("help") != 0) {
     std::cout << "usage: costsweep " << command << " JOB.ini [options]\n" << options;
     std::exit(0);

@@ -1,6 +1,8 @@
 #pragma once
 /// The command line of `costsweep run` and `validate`: the job file and its overrides.
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/positional_options.hpp>
+#include <boost/program_options/variables_map.hpp>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,13 @@ struct JobArguments {
   std::string shard;
   bool quiet = false;
 };
+
+/// Parses argv against options (plus positional arguments); throws InputError naming the
+/// problem and `hint` (where to look for the usage).
+boost::program_options::variables_map parse_command_line(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional,
+    const std::string& hint);
 
 /// The options, bound to args (also printed by --help).
 boost::program_options::options_description job_options(JobArguments& args);

@@ -2,10 +2,12 @@
 // writes (every dataset the same bits; provenance aside).
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/job_arguments.hpp"
 #include "core/errors/errors.hpp"
 #include "driver/mpi_env.hpp"
 #include "io/result_reader.hpp"
@@ -159,14 +161,8 @@ int command_merge(int argc, char** argv) {
   all.add(options).add_options()("shards", po::value(&inputs));
   po::positional_options_description positional;
   positional.add("shards", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("cannot parse the command line: ") + e.what() +
-                     " (usage: costsweep merge -o OUT.h5 SHARD.h5...)");
-  }
+  const auto vm = parse_command_line(argc, argv, all, positional,
+                                     "usage: costsweep merge -o OUT.h5 SHARD.h5...");
   if (vm.count("help") != 0) {
     std::cout << "usage: costsweep merge -o OUT.h5 SHARD.h5...\n" << options;
     return 0;
@@ -178,6 +174,12 @@ int command_merge(int argc, char** argv) {
   }
   for (const auto& input : inputs) {
     if (input == out) throw InputError("cannot merge into '" + out + "': it is one of the shards");
+  }
+  const auto folder = std::filesystem::path(out).parent_path();
+  std::error_code ec;
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+    throw InputError("cannot merge into '" + out + "': folder '" + folder.string() +
+                     "' does not exist");
   }
   const auto shards = read_shards(inputs);
   driver::MpiEnvironment environment(argc, argv);
