@@ -106,6 +106,9 @@ void merge(const std::vector<Shard>& shards, const std::string& out, MPI_Comm co
   header.value_text.clear();
   header.value_label.clear();
   header.input_specs.clear();
+  header.tornado.base.clear();
+  header.tornado.low.clear();
+  header.tornado.high.clear();
   for (const auto& shard : shards) {
     const auto& t = shard.file.tables;
     header.scenario_names.insert(header.scenario_names.end(), t.scenario_names.begin(),
@@ -113,6 +116,11 @@ void merge(const std::vector<Shard>& shards, const std::string& out, MPI_Comm co
     header.value_text.insert(header.value_text.end(), t.value_text.begin(), t.value_text.end());
     header.value_label.insert(header.value_label.end(), t.value_label.begin(), t.value_label.end());
     header.input_specs.insert(header.input_specs.end(), t.input_specs.begin(), t.input_specs.end());
+    for (auto [to, from] : {std::pair{&header.tornado.base, &t.tornado.base},
+                            std::pair{&header.tornado.low, &t.tornado.low},
+                            std::pair{&header.tornado.high, &t.tornado.high}}) {
+      to->insert(to->end(), from->begin(), from->end());
+    }
     rows.append(t);
   }
   header.first_scenario = 0;

@@ -1,6 +1,7 @@
 #include "cli/show.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,36 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* ou
   }
 }
 
+/// Scenario s's tornado: per output, the groups by decreasing swing |high - low|.
+void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+  const auto& tornado = t.tornado;
+  const std::size_t n_g = tornado.groups.size(), n_out = t.n_outputs();
+  if (n_g == 0) return;
+  std::fprintf(out, "tornado: each group at P%g and P%g, the others at their medians\n",
+               100 * tornado.low_level, 100 * tornado.high_level);
+  std::vector<std::vector<std::string>> rows = {
+      {"output", "group", "at low", "at high", "swing", "median point"}};
+  for (std::size_t o = 0; o < n_out; ++o) {
+    const std::size_t cell = s * n_out + o;
+    const bool percent = t.output_units[o] == "fraction";
+    const auto shown = [&](double x) { return format_number(percent ? 100.0 * x : x); };
+    std::vector<std::size_t> order(n_g);
+    for (std::size_t g = 0; g < n_g; ++g) order[g] = g;
+    const auto swing = [&](std::size_t g) {
+      const double d = std::abs(tornado.high[cell * n_g + g] - tornado.low[cell * n_g + g]);
+      return std::isnan(d) ? -1.0 : d;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return swing(a) > swing(b); });
+    for (const auto g : order) {
+      rows.push_back({t.output_names[o], tornado.groups[g], shown(tornado.low[cell * n_g + g]),
+                      shown(tornado.high[cell * n_g + g]), shown(swing(g)),
+                      shown(tornado.base[cell])});
+    }
+  }
+  print_rows(rows, out);
+}
+
 }  // namespace
 
 void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_scenarios) {
@@ -80,6 +111,7 @@ void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_sc
       rows.push_back(row);
     }
     print_rows(rows, out);
+    print_tornado(t, s, out);
   }
   if (t.n_scenarios() > max_scenarios) {
     std::fprintf(out, "\n... and %zu more scenarios (costsweep show lists them all)\n",

@@ -10,6 +10,7 @@
 #include "driver/block_runner.hpp"
 #include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
+#include "driver/tornado.hpp"
 #include "io/result_writer.hpp"
 
 namespace costsweep::driver {
@@ -317,6 +318,12 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
     h.input_specs.push_back(specs);
   }
   h.quantile_levels = base.quantile_levels;
+  if (base.sensitivity.tornado) {
+    h.tornado.low_level = base.sensitivity.tornado_low;
+    h.tornado.high_level = base.sensitivity.tornado_high;
+    for (const auto& group : base.sensitivity.groups) h.tornado.groups.push_back(group.name);
+    for (std::size_t s = first; s < last; ++s) add_tornado_rows(*plan.scenarios[s], h.tornado);
+  }
   return h;
 }
 

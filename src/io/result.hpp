@@ -25,6 +25,14 @@ struct SummaryRows {
   void append(const SummaryRows& other);
 };
 
+/// One-at-a-time swings: every group of inputs at its low and high level, the others at their
+/// medians. Arrays row-major: base [scenario][output], low/high [scenario][output][group].
+struct Tornado {
+  std::vector<std::string> groups;  ///< empty: no tornado in this file
+  double low_level = 0.1, high_level = 0.9;
+  std::vector<double> base, low, high;
+};
+
 /// The names and texts a result file carries beside its numbers.
 struct ResultHeader {
   std::vector<std::string> scenario_names;
@@ -38,6 +46,7 @@ struct ResultHeader {
   std::vector<std::string> input_names;
   std::vector<std::vector<std::string>> input_specs;  ///< [scenario][input]; "" when not drawn
   std::vector<double> quantile_levels;
+  Tornado tornado;
 
   std::size_t n_scenarios() const { return scenario_names.size(); }
   std::size_t n_outputs() const { return output_names.size(); }

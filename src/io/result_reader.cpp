@@ -25,6 +25,7 @@ class Reader {
   std::vector<std::vector<std::string>> rows_of(const std::vector<std::string>& flat,
                                                 std::size_t columns, std::size_t n_rows) const;
   std::int64_t int_attribute(const std::string& object, const std::string& name) const;
+  double double_attribute(const std::string& object, const std::string& name) const;
   Provenance provenance() const;
 
   std::string path_;
@@ -98,6 +99,15 @@ std::vector<std::vector<std::string>> Reader::rows_of(const std::vector<std::str
                       flat.begin() + static_cast<std::ptrdiff_t>(i + columns));
   }
   return rows;
+}
+
+double Reader::double_attribute(const std::string& object, const std::string& name) const {
+  auto attribute = h5::own_attribute(
+      H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+      "open attribute " + name + " of " + object);
+  double value = 0;
+  h5::check(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value), "read attribute " + name);
+  return value;
 }
 
 std::int64_t Reader::int_attribute(const std::string& object, const std::string& name) const {
@@ -210,6 +220,19 @@ ResultFile Reader::read() {
       t.quantiles.size() != cells * t.quantile_levels.size() ||
       t.value_text.size() != t.n_scenarios()) {
     fail("summary arrays do not match the scenario and output names");
+  }
+  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
+      H5Lexists(file_.get(), "sensitivity/tornado", H5P_DEFAULT) > 0) {
+    auto& tornado = t.tornado;
+    tornado.groups = strings("sensitivity/tornado/group");
+    tornado.base = doubles("sensitivity/tornado/base");
+    tornado.low = doubles("sensitivity/tornado/low");
+    tornado.high = doubles("sensitivity/tornado/high");
+    tornado.low_level = double_attribute("sensitivity/tornado", "low_level");
+    tornado.high_level = double_attribute("sensitivity/tornado", "high_level");
+    if (tornado.base.size() != cells || tornado.low.size() != cells * tornado.groups.size()) {
+      fail("the tornado arrays do not match the scenario, output and group names");
+    }
   }
   result.provenance = provenance();
   result.has_samples = H5Lexists(file_.get(), "samples", H5P_DEFAULT) > 0;

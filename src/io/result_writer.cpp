@@ -137,6 +137,21 @@ void write_variables(hid_t file, const ResultHeader& h) {
               {h.quantile_levels.size()}, h.quantile_levels.data());
 }
 
+void write_tornado(hid_t file, const ResultHeader& h) {
+  const auto& t = h.tornado;
+  if (t.groups.empty()) return;
+  auto sensitivity = make_group(file, "sensitivity");
+  auto group = make_group(sensitivity.get(), "tornado");
+  const hsize_t n_s = h.n_scenarios(), n_o = h.n_outputs(), n_g = t.groups.size();
+  write_strings(group.get(), "group", t.groups);
+  write_whole(group.get(), "base", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o}, t.base.data());
+  write_whole(group.get(), "low", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_g}, t.low.data());
+  write_whole(group.get(), "high", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_g},
+              t.high.data());
+  write_attribute(group.get(), "low_level", AttributeValue{t.low_level});
+  write_attribute(group.get(), "high_level", AttributeValue{t.high_level});
+}
+
 /// Marks the name lists as HDF5 dimension scales and attaches them to the arrays they index, so
 /// xarray and HDFView label the axes.
 void attach_scales(hid_t file) {
@@ -177,6 +192,7 @@ void write_serial_part(const std::string& partial, const std::string& final_path
   write_attribute(file.get(), "costsweep_layout", AttributeValue{kLayoutVersion});
   write_scenarios(file.get(), header);
   write_variables(file.get(), header);
+  write_tornado(file.get(), header);
   attach_scales(file.get());
   auto group = make_group(file.get(), "provenance");
   for (const auto& [name, value] : provenance) write_attribute(group.get(), name, value);

@@ -20,6 +20,9 @@ const std::vector<KeyDoc>& job_keys() {
        "quantile levels in [0, 1], separated by spaces or commas (numpy's linear definition)"},
       {"job.save_samples", "no", "yes to store every draw of every input and output"},
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
+      {"sensitivity.tornado", "no",
+       "yes: swing each group of inputs to its low and high levels, the others at their medians"},
+      {"sensitivity.tornado_levels", "0.1 0.9", "the two levels of the tornado swing, in (0, 1)"},
   };
   return keys;
 }

@@ -10,6 +10,7 @@
 
 #include "core/random/philox_stream.hpp"
 #include "study/detail/text.hpp"
+#include "study/sensitivity.hpp"
 #include "study/sha256.hpp"
 
 namespace costsweep::study {
@@ -210,6 +211,7 @@ void Builder::check_unknown_keys(const Study& study) {
     const auto dot = key.find('.');
     const std::string section = key.substr(0, dot), name = key.substr(dot + 1);
     if (section == "model" && info != nullptr && accepts_model_key(*info, name)) continue;
+    if (key.rfind("sensitivity.group.", 0) == 0 && key.size() > 18) continue;
     // Without a model, its inputs cannot be checked; the model problem is reported already.
     if ((section == "inputs" || section == "model") && !study.model) continue;
     std::string allowed_here;
@@ -221,12 +223,17 @@ void Builder::check_unknown_keys(const Study& study) {
       for (const auto& p : info->parameters)
         names.push_back(p.is_prefix ? p.name + "<name>" : p.name);
       allowed_here = "settings of " + study.model_name + ": " + join(names);
+    } else if (section == "sensitivity") {
+      allowed_here = "keys of [sensitivity]: tornado, tornado_levels, group.<name>";
     } else if (section == "job") {
       std::vector<std::string> job_names;
-      for (const auto& doc : job_keys()) job_names.push_back(doc.key);
+      for (const auto& doc : job_keys()) {
+        if (doc.key.rfind("job.", 0) == 0) job_names.push_back(doc.key);
+      }
       allowed_here = "keys of [job]: " + join(job_names);
     } else {
-      allowed_here = "sections [job], [model], [inputs]; see costsweep --help";
+      allowed_here =
+          "sections [job], [model], [inputs], [sensitivity], [grid]; see costsweep --help";
     }
     problem(key, "cannot use key '" + key + "': unknown key (" + allowed_here + ")");
   }
@@ -242,6 +249,15 @@ StudyPtr Builder::build() {
   resolve_model(*study);
   if (study->model) resolve_inputs(*study);
   resolve_quantiles(*study);
+  if (study->model) {
+    std::map<std::string, std::string> group_keys;
+    for (const auto& [key, entry] : effective_) {
+      if (key.rfind("sensitivity.group.", 0) == 0) group_keys[key] = entry->value;
+    }
+    study->sensitivity = resolve_sensitivity(
+        study->inputs, [this](const std::string& key) { return value_of(key); }, group_keys,
+        [this](const std::string& key, const std::string& message) { problem(key, message); });
+  }
   resolve_output(*study);
   check_unknown_keys(*study);
   if (!problems_.empty()) throw ConfigError(problems_);

@@ -22,6 +22,21 @@ struct InputPlan {
   std::uint64_t stream;  ///< random::stream_id("inputs." + name [+ scenario salt])
 };
 
+/// A group of inputs whose sensitivity is measured together (an assumption, or a group the job
+/// declares), as indices into Study::inputs.
+struct InputGroup {
+  std::string name;
+  std::vector<std::size_t> inputs;
+};
+
+/// What sensitivity measures a job asks for.
+struct SensitivityPlan {
+  bool tornado = false;
+  double tornado_low = 0.1;  ///< level each group swings to, others at their medians
+  double tornado_high = 0.9;
+  std::vector<InputGroup> groups;  ///< every input in exactly one group
+};
+
 struct Study {
   std::string job_path;
   std::string job_text;
@@ -37,6 +52,7 @@ struct Study {
   std::uint64_t seed = 0;
   std::vector<double> quantile_levels;  ///< ascending, distinct
   bool save_samples = false;
+  SensitivityPlan sensitivity;
   std::string output_path;
   /// Every setting in effect (job entries, overrides and defaults) as `key = value`, sorted.
   std::map<std::string, std::string> settings;

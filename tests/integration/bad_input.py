@@ -50,6 +50,8 @@ CASES = [
     ("zip_of_unequal_axes", GOOD + "[grid]\naxis.inputs.x2 = uniform(0, 1) | uniform(0, 2)\n"
      "axis.inputs.x3 = uniform(0, 1)\nzip = inputs.x2 inputs.x3\n", [], ["zipped axes need as many values"]),
     ("shard_beyond_count", GOOD, ["--shard", "3/2"], ["--shard '3/2'", "0 <= I < N"]),
+    ("group_of_unknown_assumption", GOOD + "[sensitivity]\ngroup.g = x1, mfu\n", [],
+     ["cannot group 'mfu'", "line 9", "sensitivity.group.g"]),
     ("unknown_grid_key", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown", "axis.<job key>"]),
     ("truncate_without_mass", GOOD + "x2 = truncate(uniform(0, 1), 2, 3)\n", [], ["inputs.x2", "mass"]),
 ]

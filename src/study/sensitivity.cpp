@@ -1,0 +1,74 @@
+#include "study/sensitivity.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "study/detail/text.hpp"
+
+namespace costsweep::study {
+
+SensitivityPlan resolve_sensitivity(
+    const std::vector<InputPlan>& inputs,
+    const std::function<std::string(const std::string&)>& value,
+    const std::map<std::string, std::string>& group_keys,
+    const std::function<void(const std::string&, const std::string&)>& problem) {
+  SensitivityPlan plan;
+  const auto tornado = detail::parse_bool(value("sensitivity.tornado"));
+  if (!tornado)
+    problem("sensitivity.tornado",
+            "cannot use tornado '" + value("sensitivity.tornado") + "': expected yes or no");
+  plan.tornado = tornado.value_or(false);
+  std::istringstream levels(value("sensitivity.tornado_levels"));
+  std::vector<double> parsed;
+  for (std::string word; levels >> word;) {
+    const auto level = detail::parse_number(word);
+    if (level && *level > 0 && *level < 1) parsed.push_back(*level);
+  }
+  if (parsed.size() != 2 || parsed[0] >= parsed[1]) {
+    problem("sensitivity.tornado_levels",
+            "cannot use tornado levels '" + value("sensitivity.tornado_levels") +
+                "': expected two levels low < high in (0, 1), e.g. 0.1 0.9");
+  } else {
+    plan.tornado_low = parsed[0];
+    plan.tornado_high = parsed[1];
+  }
+  std::vector<std::string> owner(inputs.size());
+  for (const auto& [key, members] : group_keys) {
+    InputGroup group{key.substr(std::string("sensitivity.group.").size()), {}};
+    for (const auto& member : detail::split_list(members)) {
+      bool found = false;
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (inputs[i].name != member && inputs[i].group != member) continue;
+        found = true;
+        if (!owner[i].empty() && owner[i] != group.name) {
+          problem(key, "cannot put input '" + inputs[i].name + "' in group '" + group.name +
+                           "': it is already in group '" + owner[i] + "'");
+        } else if (owner[i].empty()) {
+          owner[i] = group.name;
+          group.inputs.push_back(i);
+        }
+      }
+      if (!found) {
+        std::vector<std::string> names;
+        for (const auto& in : inputs) {
+          if (std::find(names.begin(), names.end(), in.group) == names.end())
+            names.push_back(in.group);
+        }
+        problem(key, "cannot group '" + member +
+                         "': no input or assumption has that name (assumptions: " +
+                         detail::join(names) + ")");
+      }
+    }
+    plan.groups.push_back(group);
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!owner[i].empty()) continue;
+    auto it = std::find_if(plan.groups.begin(), plan.groups.end(),
+                           [&](const InputGroup& g) { return g.name == inputs[i].group; });
+    if (it == plan.groups.end()) it = plan.groups.insert(plan.groups.end(), {inputs[i].group, {}});
+    it->inputs.push_back(i);
+  }
+  return plan;
+}
+
+}  // namespace costsweep::study

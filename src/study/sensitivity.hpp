@@ -1,0 +1,23 @@
+#pragma once
+/// Resolves a job's [sensitivity] section: which measures, and the groups of inputs they treat
+/// together.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "study/study.hpp"
+
+namespace costsweep::study {
+
+/// value(key) is the effective text of a job key ("" when unset, defaults applied by the
+/// caller); group_keys maps every `sensitivity.group.<name>` key to its value; problem(key,
+/// message) reports a problem. Groups: each declared group (members are assumption or input
+/// names, comma-separated), then one group per remaining assumption, in input order.
+SensitivityPlan resolve_sensitivity(
+    const std::vector<InputPlan>& inputs,
+    const std::function<std::string(const std::string&)>& value,
+    const std::map<std::string, std::string>& group_keys,
+    const std::function<void(const std::string&, const std::string&)>& problem);
+
+}  // namespace costsweep::study
