@@ -124,7 +124,8 @@ io::SummaryRows summarise(const std::vector<const Piece*>& pieces, std::size_t n
   const auto passes = first_passes(pieces, n_outputs, reduce);
   nan_count.clear();
   for (std::size_t i = 0; i < passes.value.size(); ++i) {
-    nan_count.push_back(passes.value[i].n_nan + passes.diff[i].n_nan);
+    // A NaN output also makes its difference NaN: count the outputs' NaNs, else the baseline's.
+    nan_count.push_back(passes.value[i].n_nan > 0 ? passes.value[i].n_nan : passes.diff[i].n_nan);
   }
   const auto squares = deviations(pieces, n_outputs, passes, reduce);
   io::SummaryRows rows;

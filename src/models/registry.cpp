@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "models/formula.hpp"
 #include "models/ishigami.hpp"
 #include "models/model.hpp"
 #include "models/training_cost.hpp"
@@ -8,6 +9,7 @@ namespace costsweep::models {
 
 const std::vector<ModelInfo>& registry() {
   static const std::vector<ModelInfo> models = {
+      formula_info(),
       {"ishigami",
        "Ishigami test function (3 inputs, 1 output) with closed-form moments and Sobol indices",
        {{"a", ParameterKind::kNumber, "7", "weight of sin^2 x2"},

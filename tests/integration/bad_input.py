@@ -26,7 +26,7 @@ CASES = [
     ("unknown_key", GOOD.replace("seed = 5", "sead = 5"), [],
      ["key 'job.sead': unknown key", "line 4", "job.seed"]),
     ("unknown_model", GOOD.replace("ishigami", "ishigamy"), [],
-     ["unknown model", "ishigamy", "models: ishigami", "line 2"]),
+     ["unknown model", "ishigamy", "models: formula, ishigami, training_cost", "line 2"]),
     ("zero_draws", GOOD.replace("draws = 1000", "draws = 0"), [], ["draws '0'", "line 3", "1 to 2^53"]),
     ("negative_draws", GOOD.replace("draws = 1000", "draws = -5"), [], ["draws '-5'", "line 3"]),
     ("fractional_draws", GOOD.replace("draws = 1000", "draws = 10.5"), [], ["draws '10.5'"]),
