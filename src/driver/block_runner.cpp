@@ -1,6 +1,6 @@
 #include "driver/block_runner.hpp"
 
-#include "core/random/philox_stream.hpp"
+#include "core/sampling/plans.hpp"
 
 namespace costsweep::driver {
 
@@ -13,7 +13,8 @@ void BlockRunner::run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs
   auto u = uniforms_.head(rows);
   for (std::size_t i = 0; i < study_.inputs.size(); ++i) {
     const auto& input = study_.inputs[i];
-    random::fill_uniform(study_.seed, input.stream, first_draw, u);
+    sampling::fill_uniforms(study_.plan, study_.seed, input.stream, static_cast<std::uint32_t>(i),
+                            study_.n_draws, first_draw, u);
     input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
   }
   study_.model->evaluate(inputs, outputs);

@@ -13,8 +13,9 @@ class BlockRunner {
   explicit BlockRunner(const study::Study& study);
 
   /// Draws [first_draw, first_draw + inputs.rows()): fills inputs (rows x n_inputs) with each
-  /// input's quantile of its Philox uniforms and outputs (rows x n_outputs) with the model's
-  /// values. rows <= study.block_size. Pure: the same draws give the same bits anywhere.
+  /// input's quantile of its plan's uniforms (MC, LHS or Sobol; input i is Sobol dimension i) and
+  /// outputs (rows x n_outputs) with the model's values. rows <= study.block_size. Pure: the same
+  /// draws give the same bits anywhere.
   void run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
            Eigen::Ref<models::Block> outputs);
 

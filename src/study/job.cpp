@@ -16,6 +16,9 @@ const std::vector<KeyDoc>& job_keys() {
       {"job.seed", "1", "seed of every random stream, a whole number in [0, 2^64)"},
       {"job.block_size", "4096",
        "draws evaluated together in one block, 1..1048576; results do not depend on it"},
+      {"job.plan", "mc",
+       "sampling plan: mc (Monte Carlo), lhs (Latin hypercube), sobol (randomized Sobol QMC; "
+       "draws a power of two)"},
       {"job.quantiles", "0.05 0.25 0.5 0.75 0.95",
        "quantile levels in [0, 1], separated by spaces or commas (numpy's linear definition)"},
       {"job.save_samples", "no", "yes to store every draw of every input and output"},

@@ -36,6 +36,7 @@ class Builder {
   void resolve_model(Study& study);
   void resolve_inputs(Study& study);
   void resolve_quantiles(Study& study);
+  void check_plan(const Study& study);
   void resolve_output(Study& study);
   void check_unknown_keys(const Study& study);
 
@@ -98,6 +99,18 @@ void Builder::resolve_job_settings(Study& study) {
   } else {
     problem("job.seed", "cannot use seed '" + seed + "': expected a whole number from 0 to 2^64-1");
   }
+  const std::string plan = value_of("job.plan");
+  try {
+    study.plan = sampling::parse_plan(plan);
+  } catch (const InputError& e) {
+    problem("job.plan", e.what());
+  }
+  if (study.plan == sampling::Plan::kSobol && study.n_draws > 0 &&
+      (study.n_draws & (study.n_draws - 1)) != 0) {
+    problem("job.draws", "cannot use draws '" + draws +
+                             "' with the sobol plan: its points balance only in powers of two "
+                             "(e.g. 65536 = 2^16)");
+  }
   const std::string save = value_of("job.save_samples");
   if (const auto flag = parse_bool(save)) {
     study.save_samples = *flag;
@@ -157,6 +170,14 @@ void Builder::resolve_inputs(Study& study) {
         problems_.push_back(std::string(e.what()) + " [" + where + "]");
       }
     }
+  }
+}
+
+void Builder::check_plan(const Study& study) {
+  if (study.plan == sampling::Plan::kSobol && study.inputs.size() > sampling::kSobolDimensions) {
+    problem("job.plan", "cannot use the sobol plan for " + std::to_string(study.inputs.size()) +
+                            " inputs: it has " + std::to_string(sampling::kSobolDimensions) +
+                            " dimensions; use mc or lhs");
   }
 }
 
@@ -248,6 +269,7 @@ StudyPtr Builder::build() {
   resolve_job_settings(*study);
   resolve_model(*study);
   if (study->model) resolve_inputs(*study);
+  check_plan(*study);
   resolve_quantiles(*study);
   if (study->model) {
     std::map<std::string, std::string> group_keys;

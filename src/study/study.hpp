@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
+#include "core/sampling/plans.hpp"
 #include "models/model.hpp"
 #include "study/job.hpp"
 #include "study/model_settings.hpp"
@@ -50,7 +51,8 @@ struct Study {
   std::uint64_t n_draws = 0;
   std::uint64_t block_size = 0;
   std::uint64_t seed = 0;
-  std::vector<double> quantile_levels;  ///< ascending, distinct
+  sampling::Plan plan = sampling::Plan::kMonteCarlo;  ///< input i draws Sobol dimension i
+  std::vector<double> quantile_levels;                ///< ascending, distinct
   bool save_samples = false;
   SensitivityPlan sensitivity;
   std::string output_path;

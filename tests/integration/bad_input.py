@@ -52,6 +52,10 @@ CASES = [
     ("shard_beyond_count", GOOD, ["--shard", "3/2"], ["--shard '3/2'", "0 <= I < N"]),
     ("group_of_unknown_assumption", GOOD + "[sensitivity]\ngroup.g = x1, mfu\n", [],
      ["cannot group 'mfu'", "line 9", "sensitivity.group.g"]),
+    ("unknown_plan", GOOD.replace("seed = 5", "seed = 5\nplan = halton"), [],
+     ["sampling plan 'halton'", "mc, lhs or sobol", "line 5"]),
+    ("sobol_draws_not_power_of_two", GOOD.replace("seed = 5", "seed = 5\nplan = sobol"), [],
+     ["draws '1000' with the sobol plan", "powers of two"]),
     ("unknown_grid_key", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown", "axis.<job key>"]),
     ("truncate_without_mass", GOOD + "x2 = truncate(uniform(0, 1), 2, 3)\n", [], ["inputs.x2", "mass"]),
 ]

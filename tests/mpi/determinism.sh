@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Same job and seed at 1, 2 and 3 ranks and two block sizes: every dataset must be
 # byte-identical (h5diff, provenance excluded), samples included.
-# usage: determinism.sh COSTSWEEP MPIEXEC JOB.ini[:DRAWS]...   (DRAWS default 200003)
+# usage: determinism.sh COSTSWEEP MPIEXEC JOB.ini[:DRAWS[:KEY=VALUE]]...   (DRAWS default 200003;
+#        KEY=VALUE is passed as --set, e.g. job.plan=lhs)
 set -euo pipefail
 costsweep=$1 mpiexec=$2
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for spec in "$@"; do
-job=${spec%%:*}
-draws=200003
-[[ $spec == *:* ]] && draws=${spec##*:}
+IFS=: read -r job draws setting <<<"$spec"
+draws=${draws:-200003}
+extra=()
+[[ -n ${setting:-} ]] && extra=(--set "$setting")
 reference=""
 for np in 1 2 3; do
   for block in 4096 777; do
     out="$work/$(basename "$job" .ini)-np${np}-b${block}.h5"
     "$mpiexec" --oversubscribe -np "$np" "$costsweep" run "$job" -q -o "$out" \
-      --draws "$draws" --set job.save_samples=yes --set job.block_size=$block >/dev/null
+      --draws "$draws" --set job.save_samples=yes --set job.block_size=$block "${extra[@]}" >/dev/null
     if [[ -z $reference ]]; then
       reference=$out
       continue
@@ -31,10 +33,10 @@ for np in 1 2 3; do
 done
 # The comparison must be able to fail: another seed gives different data.
 "$costsweep" run "$job" -q -o "$work/other-seed.h5" --draws "$draws" --seed 987654321 \
-  --set job.save_samples=yes >/dev/null
+  --set job.save_samples=yes "${extra[@]}" >/dev/null
 if h5diff -q --exclude-path /provenance "$reference" "$work/other-seed.h5"; then
   echo "FAIL: a different seed gave identical results; the check is blind" >&2
   exit 1
 fi
-echo "determinism: $(basename "$job"): all 6 runs identical"
+echo "determinism: $(basename "$job") ${setting:-}: all 6 runs identical"
 done
