@@ -36,7 +36,9 @@ void print_help() {
          "  costsweep show OUT.h5                         print a result file\n"
          "  costsweep --help | --version\n\n"
          "exit status: 0 success, 1 runtime failure, 2 usage or configuration error\n\n"
-      << job_options(args) << "\njob keys (INI sections [job], [model], [inputs]):\n";
+      << job_options(args)
+      << "\njob keys (INI sections [job], [model], [inputs], [sensitivity], [grid], "
+         "[scenario.<name>]):\n";
   for (const auto& key : study::job_keys()) {
     const std::string note = key.required                ? " (required)"
                              : key.default_value.empty() ? ""
@@ -47,8 +49,15 @@ void print_help() {
       "  %-18s distribution of a model input or of a whole assumption (a group of\n"
       "  %-18s inputs, e.g. inputs.price for price[MiniMax] and price[Z.ai/Zhipu])\n",
       "inputs.<name>", "");
-  std::printf("  %-18s a setting of the model (below)\n\nmodels and their [model] settings:\n",
-              "model.<name>");
+  std::printf("  %-18s a setting of the model (below)\n", "model.<name>");
+  std::printf(
+      "  sensitivity.group.<name>   inputs measured together: assumption or input names\n"
+      "  grid.axis.<key>     values of an inputs.* or model.* key, 'label: value | ...'\n"
+      "  grid.mode           product (default), oat (one at a time), list\n"
+      "  grid.zip            axes that move together: 'key key; key key'\n"
+      "  grid.common_random_numbers   yes (default): the same draws in every scenario\n"
+      "  scenario.<name>.<key>        an explicit scenario (section [scenario.<name>])\n"
+      "\nmodels and their [model] settings:\n");
   for (const auto& model : models::registry()) {
     std::printf("  %s: %s\n", model.name.c_str(), model.description.c_str());
     for (const auto& p : model.parameters) {
