@@ -21,6 +21,7 @@ costsweep::study::StudyPtr make_study(std::uint64_t block_size) {
   JobSource source{"bench.ini", "", {}, {}, {}};
   source.entries = {{"job.model", "ishigami", "bench", false},
                     {"job.block_size", std::to_string(block_size), "bench", false},
+                    {"job.draws", "1e15", "bench", false},  // the loop runs far past 10000
                     {"job.output", "/tmp/bench.h5", "bench", false}};
   return costsweep::study::build_study(source);
 }

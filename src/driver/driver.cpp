@@ -124,7 +124,8 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
                 models::Block()};
     BlockRunner runner(study);
     models::Block scratch(static_cast<Eigen::Index>(base.block_size), piece.inputs.cols());
-    piece.baseline.resize(n, piece.outputs.cols());
+    piece.is_baseline = s == plan.baseline;
+    if (!piece.is_baseline) piece.baseline.resize(n, piece.outputs.cols());
     for (std::uint64_t b = b0; b < b1; ++b) {
       const auto at = static_cast<Eigen::Index>(b * base.block_size - first);
       const auto rows = std::min<Eigen::Index>(static_cast<Eigen::Index>(base.block_size), n - at);
@@ -132,8 +133,11 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
       auto outputs = piece.outputs.middleRows(at, rows);
       runner.run(b * base.block_size, inputs, outputs);
       if (samples) piece.inputs.middleRows(at, rows) = inputs;
-      if (s == plan.baseline) baseline.keep(b, outputs);
-      piece.baseline.middleRows(at, rows) = baseline.block(b);
+      if (piece.is_baseline) {
+        baseline.keep(b, outputs);
+      } else {
+        piece.baseline.middleRows(at, rows) = baseline.block(b);
+      }
       done += static_cast<std::uint64_t>(rows);
       // Rank 0's share times the rank count estimates the whole job's progress.
       meter.update(done * static_cast<std::uint64_t>(comm.size()));

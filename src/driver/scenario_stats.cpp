@@ -35,7 +35,7 @@ FirstPasses first_passes(const std::vector<const Piece*>& pieces, std::size_t n_
       const auto c = static_cast<Eigen::Index>(o);
       stats::FirstPass value, diff;
       value.add(piece->outputs.col(c));
-      diff.add(piece->outputs.col(c) - piece->baseline.col(c));
+      if (!piece->is_baseline) diff.add(piece->outputs.col(c) - piece->baseline.col(c));
       pack(value.sum, packed);
       pack(diff.sum, packed);
       packed.insert(packed.end(), {value.count, value.n_nan, diff.n_nan});
@@ -70,10 +70,14 @@ std::vector<stats::ExactSum> deviations(const std::vector<const Piece*>& pieces,
   for (const auto* piece : pieces) {
     for (std::size_t o = 0; o < n_out; ++o, ++i) {
       const auto c = static_cast<Eigen::Index>(o);
-      const Eigen::ArrayXd diff = piece->outputs.col(c) - piece->baseline.col(c);
       pack(stats::squared_deviations(piece->outputs.col(c), stats::mean_of(passes.value[i])),
            packed);
-      pack(stats::squared_deviations(diff, stats::mean_of(passes.diff[i])), packed);
+      if (piece->is_baseline) {
+        pack(stats::ExactSum(), packed);
+      } else {
+        const Eigen::ArrayXd diff = piece->outputs.col(c) - piece->baseline.col(c);
+        pack(stats::squared_deviations(diff, stats::mean_of(passes.diff[i])), packed);
+      }
     }
   }
   reduce.sum(packed);

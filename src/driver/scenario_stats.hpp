@@ -19,8 +19,9 @@ struct Piece {
   std::uint64_t row = 0;
   std::uint64_t first_draw = 0;
   models::Block outputs;
-  models::Block inputs;    ///< only when samples are saved
-  models::Block baseline;  ///< same shape as outputs
+  models::Block inputs;      ///< only when samples are saved
+  models::Block baseline;    ///< same shape as outputs, unless the row is the baseline itself
+  bool is_baseline = false;  ///< differences are zero: not computed
 };
 
 /// Elementwise reductions across the processes sharing the pieces (identity when one holds all).
