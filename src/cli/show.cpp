@@ -45,6 +45,29 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* ou
   }
 }
 
+/// Scenario s's Sobol indices: per output, the groups by decreasing total index.
+void print_sobol(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+  const std::size_t n_g = t.sobol_groups.size(), n_out = t.n_outputs();
+  if (n_g == 0) return;
+  std::fprintf(out, "Sobol indices (first order, total) with 95%% half-widths\n");
+  std::vector<std::vector<std::string>> rows = {{"output", "group", "first", "+-", "total", "+-"}};
+  for (std::size_t o = 0; o < n_out; ++o) {
+    const std::size_t at = (s * n_out + o) * n_g;
+    std::vector<std::size_t> order(n_g);
+    for (std::size_t g = 0; g < n_g; ++g) order[g] = g;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return t.sobol_total[at + a] > t.sobol_total[at + b];
+    });
+    for (const auto g : order) {
+      rows.push_back({t.output_names[o], t.sobol_groups[g], format_number(t.sobol_first[at + g]),
+                      format_number(t.sobol_first_halfwidth[at + g]),
+                      format_number(t.sobol_total[at + g]),
+                      format_number(t.sobol_total_halfwidth[at + g])});
+    }
+  }
+  print_rows(rows, out);
+}
+
 /// Scenario s's tornado: per output, the groups by decreasing swing |high - low|.
 void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
   const auto& tornado = t.tornado;
@@ -111,6 +134,7 @@ void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_sc
       rows.push_back(row);
     }
     print_rows(rows, out);
+    print_sobol(t, s, out);
     print_tornado(t, s, out);
   }
   if (t.n_scenarios() > max_scenarios) {

@@ -7,16 +7,24 @@ namespace costsweep::driver {
 BlockRunner::BlockRunner(const study::Study& study)
     : study_(study), uniforms_(static_cast<Eigen::Index>(study.block_size)) {}
 
-void BlockRunner::run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
-                      Eigen::Ref<models::Block> outputs) {
+void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs) {
+  // A different stream key for matrix B; any fixed odd constant keeps streams distinct.
+  constexpr std::uint64_t kSecondMatrix = 0x9E3779B97F4A7C15ULL;
   const Eigen::Index rows = inputs.rows();
   auto u = uniforms_.head(rows);
-  for (std::size_t i = 0; i < study_.inputs.size(); ++i) {
+  const auto n_inputs = static_cast<std::uint32_t>(study_.inputs.size());
+  for (std::uint32_t i = 0; i < n_inputs; ++i) {
     const auto& input = study_.inputs[i];
-    sampling::fill_uniforms(study_.plan, study_.seed, input.stream, static_cast<std::uint32_t>(i),
-                            study_.n_draws, first_draw, u);
+    sampling::fill_uniforms(study_.plan, study_.seed,
+                            second ? input.stream ^ kSecondMatrix : input.stream,
+                            second ? n_inputs + i : i, study_.n_draws, first_draw, u);
     input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
   }
+}
+
+void BlockRunner::run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
+                      Eigen::Ref<models::Block> outputs) {
+  draw(first_draw, false, inputs);
   study_.model->evaluate(inputs, outputs);
 }
 

@@ -18,6 +18,9 @@ class BlockRunner {
   /// draws give the same bits anywhere.
   void run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
            Eigen::Ref<models::Block> outputs);
+  /// The inputs of matrix A (as run() draws them) or, with second, of the pick-freeze design's
+  /// independent matrix B: the same plan on other streams (Sobol: dimensions n_inputs + i).
+  void draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs);
 
  private:
   const study::Study& study_;

@@ -102,6 +102,49 @@ class BaselineBlocks {
   std::map<std::uint64_t, models::Block> cache_;
 };
 
+/// The pick-freeze evaluations of one block for Sobol indices: matrix B, and A with each group's
+/// columns taken from B, added to the piece's accumulators (f_a: this block's outputs of A).
+void add_sobol_block(const study::Study& study, BlockRunner& runner, std::uint64_t first_draw,
+                     const Eigen::Ref<const models::Block>& inputs_a,
+                     const Eigen::Ref<const models::Block>& f_a, Piece& piece) {
+  const auto rows = inputs_a.rows(), n_out = f_a.cols();
+  const auto& groups = study.sensitivity.groups;
+  models::Block inputs_b(rows, inputs_a.cols()), f_b(rows, n_out), mixed(rows, inputs_a.cols()),
+      f_mixed(rows, n_out);
+  runner.draw(first_draw, true, inputs_b);
+  study.model->evaluate(inputs_b, f_b);
+  std::vector<models::Block> f_ab(static_cast<std::size_t>(n_out),
+                                  models::Block(rows, static_cast<Eigen::Index>(groups.size())));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    mixed = inputs_a;
+    for (const auto i : groups[g].inputs) {
+      mixed.col(static_cast<Eigen::Index>(i)) = inputs_b.col(static_cast<Eigen::Index>(i));
+    }
+    study.model->evaluate(mixed, f_mixed);
+    for (Eigen::Index o = 0; o < n_out; ++o) {
+      f_ab[static_cast<std::size_t>(o)].col(static_cast<Eigen::Index>(g)) = f_mixed.col(o);
+    }
+  }
+  for (Eigen::Index o = 0; o < n_out; ++o) {
+    piece.sobol[static_cast<std::size_t>(o)].add(f_a.col(o), f_b.col(o),
+                                                 f_ab[static_cast<std::size_t>(o)]);
+  }
+}
+
+/// Sobol accumulators of one scenario, shifted by its outputs at draw 0 of matrix A (the same on
+/// every rank, so partial sums merge).
+std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Study& study,
+                                                        BlockRunner& runner) {
+  models::Block inputs(1, static_cast<Eigen::Index>(study.inputs.size())),
+      outputs(1, static_cast<Eigen::Index>(study.model->outputs().size()));
+  runner.run(0, inputs, outputs);
+  std::vector<stats::SobolAccumulator> accumulators;
+  for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
+    accumulators.emplace_back(study.sensitivity.groups.size(), outputs(0, o));
+  }
+  return accumulators;
+}
+
 /// Evaluates this rank's tasks: one piece per row it touches.
 std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scenario,
                             const Layout& layout, const Communicator& comm, bool progress) {
@@ -118,12 +161,17 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
     const auto& study = *plan.scenarios[s];
     const std::uint64_t first = b0 * base.block_size;
     const auto n = static_cast<Eigen::Index>(std::min(b1 * base.block_size, base.n_draws) - first);
-    Piece piece{row, first,
+    Piece piece{row,
+                first,
                 models::Block(n, static_cast<Eigen::Index>(study.model->outputs().size())),
                 models::Block(samples ? n : 0, static_cast<Eigen::Index>(study.inputs.size())),
-                models::Block()};
+                models::Block(),
+                false,
+                {}};
     BlockRunner runner(study);
-    models::Block scratch(static_cast<Eigen::Index>(base.block_size), piece.inputs.cols());
+    if (study.sensitivity.sobol) piece.sobol = sobol_accumulators(study, runner);
+    models::Block scratch(static_cast<Eigen::Index>(base.block_size),
+                          static_cast<Eigen::Index>(study.inputs.size()));
     piece.is_baseline = s == plan.baseline;
     if (!piece.is_baseline) piece.baseline.resize(n, piece.outputs.cols());
     for (std::uint64_t b = b0; b < b1; ++b) {
@@ -132,6 +180,9 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
       auto inputs = scratch.topRows(rows);
       auto outputs = piece.outputs.middleRows(at, rows);
       runner.run(b * base.block_size, inputs, outputs);
+      if (study.sensitivity.sobol) {
+        add_sobol_block(study, runner, b * base.block_size, inputs, outputs, piece);
+      }
       if (samples) piece.inputs.middleRows(at, rows) = inputs;
       if (piece.is_baseline) {
         baseline.keep(b, outputs);
@@ -153,6 +204,42 @@ Reductions across_ranks(const Communicator& comm) {
           [&comm](std::vector<double>& v) { comm.min(v); },
           [&comm](std::vector<double>& v) { comm.max(v); },
           [&comm](std::vector<std::uint64_t>& v) { comm.sum(v); }};
+}
+
+/// Appends the Sobol indices of every piece (per output, per group) to rows. With comm, the
+/// pieces are split rows: their accumulators are summed across ranks first (a fixed number of
+/// reductions whatever the pieces).
+void add_sobol_rows(const std::vector<const Piece*>& pieces, std::size_t n_out,
+                    std::size_t n_groups, const Communicator* comm, io::SummaryRows& rows) {
+  std::vector<stats::SobolAccumulator> merged;
+  if (comm != nullptr) {
+    std::vector<std::int64_t> packed;
+    for (const auto* piece : pieces) {
+      for (std::size_t o = 0; o < n_out; ++o) {
+        const auto state = piece->sobol.empty() ? stats::SobolAccumulator(n_groups, 0.0).state()
+                                                : piece->sobol[o].state();
+        packed.insert(packed.end(), state.begin(), state.end());
+      }
+    }
+    comm->sum(packed);
+    const std::size_t size = stats::SobolAccumulator(n_groups, 0.0).state().size();
+    for (std::size_t k = 0; k < pieces.size() * n_out; ++k) {
+      merged.push_back(stats::SobolAccumulator::from_state(
+          n_groups, 0.0, std::span<const std::int64_t>(packed.data() + k * size, size)));
+    }
+  } else {
+    for (const auto* piece : pieces)
+      merged.insert(merged.end(), piece->sobol.begin(), piece->sobol.end());
+  }
+  for (const auto& accumulator : merged) {
+    const auto e = accumulator.estimate();
+    rows.sobol_first.insert(rows.sobol_first.end(), e.first.begin(), e.first.end());
+    rows.sobol_first_halfwidth.insert(rows.sobol_first_halfwidth.end(), e.first_halfwidth.begin(),
+                                      e.first_halfwidth.end());
+    rows.sobol_total.insert(rows.sobol_total.end(), e.total.begin(), e.total.end());
+    rows.sobol_total_halfwidth.insert(rows.sobol_total_halfwidth.end(), e.total_halfwidth.begin(),
+                                      e.total_halfwidth.end());
+  }
 }
 
 /// The summary rows this rank owns, in row order; throws on every rank if any draw is NaN.
@@ -188,8 +275,13 @@ io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_
         summarise(some, n_out, base.n_draws, base.quantile_levels, local_reductions(), nan));
     nan_whole.insert(nan_whole.end(), nan.begin(), nan.end());
   }
-  const auto rows_split =
+  auto rows_split =
       summarise(split, n_out, base.n_draws, base.quantile_levels, across_ranks(comm), nan_split);
+  const std::size_t n_groups = base.sensitivity.sobol ? base.sensitivity.groups.size() : 0;
+  if (base.sensitivity.sobol) {
+    add_sobol_rows(whole, n_out, n_groups, nullptr, rows_whole);
+    add_sobol_rows(split, n_out, n_groups, &comm, rows_split);
+  }
   std::string nan_message;
   for (std::size_t i = 0; i < nan_whole.size() && nan_message.empty(); ++i) {
     if (nan_whole[i] > 0) {
@@ -232,6 +324,10 @@ io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_
     one.quantiles = cut(from.quantiles, n_out * n_q);
     one.diff_mean = cut(from.diff_mean, n_out);
     one.diff_se = cut(from.diff_se, n_out);
+    one.sobol_first = cut(from.sobol_first, n_out * n_groups);
+    one.sobol_first_halfwidth = cut(from.sobol_first_halfwidth, n_out * n_groups);
+    one.sobol_total = cut(from.sobol_total, n_out * n_groups);
+    one.sobol_total_halfwidth = cut(from.sobol_total_halfwidth, n_out * n_groups);
     owned.append(one);
   };
   for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
@@ -322,6 +418,9 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
     h.input_specs.push_back(specs);
   }
   h.quantile_levels = base.quantile_levels;
+  if (base.sensitivity.sobol) {
+    for (const auto& group : base.sensitivity.groups) h.sobol_groups.push_back(group.name);
+  }
   if (base.sensitivity.tornado) {
     h.tornado.low_level = base.sensitivity.tornado_low;
     h.tornado.high_level = base.sensitivity.tornado_high;
@@ -374,6 +473,7 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
   const auto pieces = evaluate(plan, shard.first, layout, comm, options.show_progress);
   const auto owned = summarise_owned(plan, shard.first, layout, pieces, comm);
   writer.write_summary(layout.rows, base.model->outputs().size(), base.quantile_levels.size(),
+                       base.sensitivity.sobol ? base.sensitivity.groups.size() : 0,
                        layout.owned_first, owned);
   if (base.save_samples) write_samples(writer, plan, shard.first, layout.rows, pieces);
   RunReport report;

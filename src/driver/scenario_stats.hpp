@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/statistics/selection.hpp"
+#include "core/statistics/sobol_indices.hpp"
 #include "io/result.hpp"
 #include "models/model.hpp"
 
@@ -22,6 +23,7 @@ struct Piece {
   models::Block inputs;      ///< only when samples are saved
   models::Block baseline;    ///< same shape as outputs, unless the row is the baseline itself
   bool is_baseline = false;  ///< differences are zero: not computed
+  std::vector<stats::SobolAccumulator> sobol;  ///< per output, with sensitivity.sobol
 };
 
 /// Elementwise reductions across the processes sharing the pieces (identity when one holds all).

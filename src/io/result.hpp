@@ -20,6 +20,8 @@ struct SummaryRows {
   std::vector<double> quantiles;
   std::vector<double> diff_mean;  ///< mean of the paired difference to the baseline scenario
   std::vector<double> diff_se;    ///< its standard error
+  /// Sobol indices [scenario][output][group] and their confidence half-widths (95%).
+  std::vector<double> sobol_first, sobol_first_halfwidth, sobol_total, sobol_total_halfwidth;
 
   /// Appends other's rows after these.
   void append(const SummaryRows& other);
@@ -47,6 +49,7 @@ struct ResultHeader {
   std::vector<std::vector<std::string>> input_specs;  ///< [scenario][input]; "" when not drawn
   std::vector<double> quantile_levels;
   Tornado tornado;
+  std::vector<std::string> sobol_groups;  ///< empty: no Sobol indices in this file
 
   std::size_t n_scenarios() const { return scenario_names.size(); }
   std::size_t n_outputs() const { return output_names.size(); }

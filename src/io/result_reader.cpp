@@ -222,6 +222,17 @@ ResultFile Reader::read() {
     fail("summary arrays do not match the scenario and output names");
   }
   if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
+      H5Lexists(file_.get(), "sensitivity/sobol", H5P_DEFAULT) > 0) {
+    t.sobol_groups = strings("sensitivity/sobol/group");
+    t.sobol_first = doubles("sensitivity/sobol/first");
+    t.sobol_first_halfwidth = doubles("sensitivity/sobol/first_halfwidth");
+    t.sobol_total = doubles("sensitivity/sobol/total");
+    t.sobol_total_halfwidth = doubles("sensitivity/sobol/total_halfwidth");
+    if (t.sobol_first.size() != cells * t.sobol_groups.size()) {
+      fail("the Sobol arrays do not match the scenario, output and group names");
+    }
+  }
+  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
       H5Lexists(file_.get(), "sensitivity/tornado", H5P_DEFAULT) > 0) {
     auto& tornado = t.tornado;
     tornado.groups = strings("sensitivity/tornado/group");

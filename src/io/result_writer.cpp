@@ -137,10 +137,21 @@ void write_variables(hid_t file, const ResultHeader& h) {
               {h.quantile_levels.size()}, h.quantile_levels.data());
 }
 
+h5::Handle open_or_make_group(hid_t parent, const std::string& name) {
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0) {
+    return h5::own_group(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "open group '" + name + "'");
+  }
+  return make_group(parent, name);
+}
+
 void write_tornado(hid_t file, const ResultHeader& h) {
+  if (!h.sobol_groups.empty()) {
+    auto sobol = h5::own_group(H5Gopen2(file, "sensitivity/sobol", H5P_DEFAULT), "open sobol");
+    write_strings(sobol.get(), "group", h.sobol_groups);
+  }
   const auto& t = h.tornado;
   if (t.groups.empty()) return;
-  auto sensitivity = make_group(file, "sensitivity");
+  auto sensitivity = open_or_make_group(file, "sensitivity");
   auto group = make_group(sensitivity.get(), "tornado");
   const hsize_t n_s = h.n_scenarios(), n_o = h.n_outputs(), n_g = t.groups.size();
   write_strings(group.get(), "group", t.groups);
@@ -237,10 +248,13 @@ void write_rows(hid_t group, const std::string& name, hid_t mem_type, hid_t file
 
 void SummaryRows::append(const SummaryRows& o) {
   count.insert(count.end(), o.count.begin(), o.count.end());
-  for (auto [to, from] :
-       {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
-        std::pair{&min, &o.min}, std::pair{&max, &o.max}, std::pair{&quantiles, &o.quantiles},
-        std::pair{&diff_mean, &o.diff_mean}, std::pair{&diff_se, &o.diff_se}}) {
+  for (auto [to, from] : {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
+                          std::pair{&min, &o.min}, std::pair{&max, &o.max},
+                          std::pair{&quantiles, &o.quantiles}, std::pair{&diff_mean, &o.diff_mean},
+                          std::pair{&diff_se, &o.diff_se}, std::pair{&sobol_first, &o.sobol_first},
+                          std::pair{&sobol_first_halfwidth, &o.sobol_first_halfwidth},
+                          std::pair{&sobol_total, &o.sobol_total},
+                          std::pair{&sobol_total_halfwidth, &o.sobol_total_halfwidth}}) {
     to->insert(to->end(), from->begin(), from->end());
   }
 }
@@ -264,8 +278,8 @@ ResultWriter::~ResultWriter() {
 }
 
 void ResultWriter::write_summary(std::uint64_t n_scenarios, std::size_t n_outputs,
-                                 std::size_t n_levels, std::uint64_t first_row,
-                                 const SummaryRows& rows) {
+                                 std::size_t n_levels, std::size_t n_groups,
+                                 std::uint64_t first_row, const SummaryRows& rows) {
   auto group = make_group(file_.get(), "summary");
   const hid_t g = group.get();
   const hsize_t n_s = n_scenarios, n_o = n_outputs, n_q = n_levels;
@@ -281,6 +295,19 @@ void ResultWriter::write_summary(std::uint64_t n_scenarios, std::size_t n_output
   }
   write_rows(g, "quantiles", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_q}, first_row,
              rows.quantiles.data(), rows.quantiles.size());
+  if (n_groups == 0) return;
+  auto sensitivity = make_group(file_.get(), "sensitivity");
+  auto sobol = make_group(sensitivity.get(), "sobol");
+  const hsize_t n_g = n_groups;
+  const std::pair<const char*, const std::vector<double>*> indices[] = {
+      {"first", &rows.sobol_first},
+      {"first_halfwidth", &rows.sobol_first_halfwidth},
+      {"total", &rows.sobol_total},
+      {"total_halfwidth", &rows.sobol_total_halfwidth}};
+  for (const auto& [name, data] : indices) {
+    write_rows(sobol.get(), name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_g}, first_row,
+               data->data(), data->size());
+  }
 }
 
 void ResultWriter::create_samples(const std::string& kind, std::uint64_t n_scenarios,

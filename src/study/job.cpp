@@ -25,6 +25,9 @@ const std::vector<KeyDoc>& job_keys() {
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
       {"sensitivity.tornado", "no",
        "yes: swing each group of inputs to its low and high levels, the others at their medians"},
+      {"sensitivity.sobol", "no",
+       "yes: Sobol indices of every group (draws = base draws; runs draws x (groups + 2) model "
+       "evaluations)"},
       {"sensitivity.tornado_levels", "0.1 0.9", "the two levels of the tornado swing, in (0, 1)"},
   };
   return keys;

@@ -18,6 +18,11 @@ SensitivityPlan resolve_sensitivity(
     problem("sensitivity.tornado",
             "cannot use tornado '" + value("sensitivity.tornado") + "': expected yes or no");
   plan.tornado = tornado.value_or(false);
+  const auto sobol = detail::parse_bool(value("sensitivity.sobol"));
+  if (!sobol)
+    problem("sensitivity.sobol",
+            "cannot use sobol '" + value("sensitivity.sobol") + "': expected yes or no");
+  plan.sobol = sobol.value_or(false);
   std::istringstream levels(value("sensitivity.tornado_levels"));
   std::vector<double> parsed;
   for (std::string word; levels >> word;) {

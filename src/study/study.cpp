@@ -174,9 +174,11 @@ void Builder::resolve_inputs(Study& study) {
 }
 
 void Builder::check_plan(const Study& study) {
-  if (study.plan == sampling::Plan::kSobol && study.inputs.size() > sampling::kSobolDimensions) {
-    problem("job.plan", "cannot use the sobol plan for " + std::to_string(study.inputs.size()) +
-                            " inputs: it has " + std::to_string(sampling::kSobolDimensions) +
+  const std::size_t dimensions = study.inputs.size() * (study.sensitivity.sobol ? 2 : 1);
+  if (study.plan == sampling::Plan::kSobol && dimensions > sampling::kSobolDimensions) {
+    problem("job.plan", "cannot use the sobol plan for " + std::to_string(dimensions) +
+                            " dimensions (inputs, twice with sensitivity.sobol): it has " +
+                            std::to_string(sampling::kSobolDimensions) +
                             " dimensions; use mc or lhs");
   }
 }
@@ -245,7 +247,7 @@ void Builder::check_unknown_keys(const Study& study) {
         names.push_back(p.is_prefix ? p.name + "<name>" : p.name);
       allowed_here = "settings of " + study.model_name + ": " + join(names);
     } else if (section == "sensitivity") {
-      allowed_here = "keys of [sensitivity]: tornado, tornado_levels, group.<name>";
+      allowed_here = "keys of [sensitivity]: sobol, tornado, tornado_levels, group.<name>";
     } else if (section == "job") {
       std::vector<std::string> job_names;
       for (const auto& doc : job_keys()) {
@@ -269,7 +271,6 @@ StudyPtr Builder::build() {
   resolve_job_settings(*study);
   resolve_model(*study);
   if (study->model) resolve_inputs(*study);
-  check_plan(*study);
   resolve_quantiles(*study);
   if (study->model) {
     std::map<std::string, std::string> group_keys;
@@ -280,6 +281,7 @@ StudyPtr Builder::build() {
         study->inputs, [this](const std::string& key) { return value_of(key); }, group_keys,
         [this](const std::string& key, const std::string& message) { problem(key, message); });
   }
+  check_plan(*study);
   resolve_output(*study);
   check_unknown_keys(*study);
   if (!problems_.empty()) throw ConfigError(problems_);

@@ -33,6 +33,7 @@ struct InputGroup {
 /// What sensitivity measures a job asks for.
 struct SensitivityPlan {
   bool tornado = false;
+  bool sobol = false;        ///< pick-freeze design: first-order and total Sobol indices per group
   double tornado_low = 0.1;  ///< level each group swings to, others at their medians
   double tornado_high = 0.9;
   std::vector<InputGroup> groups;  ///< every input in exactly one group
