@@ -68,6 +68,42 @@ void print_sobol(const io::ResultTables& t, std::size_t s, std::FILE* out) {
   print_rows(rows, out);
 }
 
+/// Scenario s's rank measures: per output, the inputs by decreasing |PRCC| (those undefined for
+/// the scenario, e.g. fixed or not drawn, left out).
+void print_rank(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+  const std::size_t n_in = t.input_names.size(), n_out = t.n_outputs();
+  if (t.rank_draws == 0) return;
+  // Jobs may draw hundreds of inputs; the file keeps every one.
+  constexpr std::size_t max_inputs = 8;
+  std::fprintf(out,
+               "rank measures from the first %llu draws: Spearman and partial rank correlation "
+               "(PRCC) with 95%% intervals; per output the %zu inputs of largest |PRCC|\n",
+               static_cast<unsigned long long>(t.rank_draws), max_inputs);
+  std::vector<std::vector<std::string>> rows = {
+      {"output", "input", "Spearman", "low", "high", "PRCC", "low", "high"}};
+  for (std::size_t o = 0; o < n_out; ++o) {
+    const std::size_t at = (s * n_out + o) * n_in;
+    const auto strength = [&](std::size_t i) {
+      const double r = std::isnan(t.prcc[at + i]) ? t.spearman[at + i] : t.prcc[at + i];
+      return std::isnan(r) ? -1.0 : std::abs(r);
+    };
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < n_in; ++i) {
+      if (!std::isnan(t.spearman[at + i])) order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return strength(a) > strength(b); });
+    if (order.size() > max_inputs) order.resize(max_inputs);
+    for (const auto i : order) {
+      rows.push_back({t.output_names[o], t.input_names[i], format_number(t.spearman[at + i]),
+                      format_number(t.spearman_low[at + i]), format_number(t.spearman_high[at + i]),
+                      format_number(t.prcc[at + i]), format_number(t.prcc_low[at + i]),
+                      format_number(t.prcc_high[at + i])});
+    }
+  }
+  print_rows(rows, out);
+}
+
 /// Scenario s's tornado: per output, the groups by decreasing swing |high - low|.
 void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
   const auto& tornado = t.tornado;
@@ -135,6 +171,7 @@ void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_sc
     }
     print_rows(rows, out);
     print_sobol(t, s, out);
+    print_rank(t, s, out);
     print_tornado(t, s, out);
   }
   if (t.n_scenarios() > max_scenarios) {
@@ -149,7 +186,7 @@ int show_result(const std::string& path, std::FILE* out) {
                static_cast<long long>(result.layout_version));
   for (const char* key : {"title", "model", "job_path", "seed", "draws", "scenarios", "shard",
                           "common_random_numbers", "ranks", "block_size", "costsweep_version",
-                          "git_commit", "start_time", "wall_seconds"}) {
+                          "git_commit", "start_time", "wall_seconds", "stopping"}) {
     const auto it = result.provenance.find(key);
     if (it != result.provenance.end()) {
       std::fprintf(out, "  %-18s %s\n", key, format_attribute(it->second).c_str());

@@ -9,6 +9,7 @@
 
 #include "driver/block_runner.hpp"
 #include "driver/progress.hpp"
+#include "driver/rank_rows.hpp"
 #include "driver/scenario_stats.hpp"
 #include "driver/tornado.hpp"
 #include "io/result_writer.hpp"
@@ -23,6 +24,14 @@ BlockRange blocks_of_rank(std::uint64_t n_blocks, int rank, int size) noexcept {
 }
 
 namespace {
+
+/// The rank whose range blocks_of_rank(n_tasks, rank, size) holds task.
+int rank_of_task(std::uint64_t task, std::uint64_t n_tasks, int size) noexcept {
+  const auto s = static_cast<std::uint64_t>(size);
+  const std::uint64_t base = n_tasks / s, extra = n_tasks % s;
+  if (task < extra * (base + 1)) return static_cast<int>(task / (base + 1));
+  return static_cast<int>(extra + (task - extra * (base + 1)) / base);
+}
 
 /// Work = rows x blocks, cut into contiguous runs of tasks, one per rank. With many scenarios
 /// the tasks are numbered row-major, so a row lies whole on one rank or is split between
@@ -58,6 +67,10 @@ struct Layout {
     }
     owned_first = (first_task + blocks - 1) / blocks;
     owned_last = std::max(owned_first, (last_task + blocks - 1) / blocks);
+  }
+  /// The rank that writes row's summary: the one holding its first block.
+  int owner(std::uint64_t row, int size) const {
+    return rank_of_task(block_major ? row : row * blocks, rows * blocks, size);
   }
   bool is_split(std::uint64_t row) const {
     return std::binary_search(split_rows.begin(), split_rows.end(), row);
@@ -161,10 +174,16 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
     const auto& study = *plan.scenarios[s];
     const std::uint64_t first = b0 * base.block_size;
     const auto n = static_cast<Eigen::Index>(std::min(b1 * base.block_size, base.n_draws) - first);
+    // Inputs are kept for saved samples, or for the rank measures' first draws.
+    const std::uint64_t rank_draws = study.sensitivity.rank ? study.sensitivity.rank_draws : 0;
+    const auto kept =
+        samples ? n
+                : static_cast<Eigen::Index>(std::min<std::uint64_t>(
+                      static_cast<std::uint64_t>(n), rank_draws > first ? rank_draws - first : 0));
     Piece piece{row,
                 first,
                 models::Block(n, static_cast<Eigen::Index>(study.model->outputs().size())),
-                models::Block(samples ? n : 0, static_cast<Eigen::Index>(study.inputs.size())),
+                models::Block(kept, static_cast<Eigen::Index>(study.inputs.size())),
                 models::Block(),
                 false,
                 {}};
@@ -183,7 +202,10 @@ std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scen
       if (study.sensitivity.sobol) {
         add_sobol_block(study, runner, b * base.block_size, inputs, outputs, piece);
       }
-      if (samples) piece.inputs.middleRows(at, rows) = inputs;
+      if (at < kept) {
+        const auto keep = std::min(rows, kept - at);
+        piece.inputs.middleRows(at, keep) = inputs.topRows(keep);
+      }
       if (piece.is_baseline) {
         baseline.keep(b, outputs);
       } else {
@@ -389,6 +411,94 @@ void write_samples(io::ResultWriter& writer, const study::StudyPlan& plan, std::
   writer.write_samples("inputs", inputs);
 }
 
+/// Appends the rank measures of the rows this rank owns to owned (whose other arrays hold those
+/// rows in row order). Whole rows use the draws this rank holds; each split row's first draws
+/// are gathered onto its owner (one collective gather per split row).
+void add_rank_rows(const study::StudyPlan& plan, std::size_t first_scenario, const Layout& layout,
+                   const std::vector<Piece>& pieces, const Communicator& comm,
+                   io::SummaryRows& owned) {
+  const auto& base = plan.base();
+  const std::uint64_t m = std::min(base.n_draws, base.sensitivity.rank_draws);
+  const auto names = input_union(plan);
+  const auto piece_of = [&](std::uint64_t row) -> const Piece* {
+    const auto it = std::lower_bound(pieces.begin(), pieces.end(), row,
+                                     [](const Piece& p, std::uint64_t r) { return p.row < r; });
+    return it != pieces.end() && it->row == row ? &*it : nullptr;
+  };
+  std::map<std::uint64_t, std::pair<models::Block, models::Block>> gathered;
+  for (const auto row : layout.split_rows) {
+    const auto& study = *plan.scenarios[first_scenario + row];
+    const int owner = layout.owner(row, comm.size());
+    auto data = gather_first_draws(comm, owner, piece_of(row), m, study.inputs.size(),
+                                   study.model->outputs().size());
+    if (owner == comm.rank()) gathered.emplace(row, std::move(data));
+  }
+  const auto rows = static_cast<Eigen::Index>(m);
+  for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
+    const auto& study = *plan.scenarios[first_scenario + row];
+    if (layout.is_split(row)) {
+      const auto& [inputs, outputs] = gathered.at(row);
+      append_rank_row(study, names, inputs, outputs, owned);
+    } else {
+      const Piece& piece = *piece_of(row);
+      append_rank_row(study, names, piece.inputs.topRows(rows), piece.outputs.topRows(rows), owned);
+    }
+  }
+}
+
+/// One pass over the job: this rank's tasks evaluated and its rows summarised.
+struct Round {
+  Layout layout;
+  std::vector<Piece> pieces;
+  io::SummaryRows owned;
+};
+
+Round run_round(const study::StudyPlan& plan, const study::ShardRange& shard,
+                const Communicator& comm, bool progress) {
+  const auto& base = plan.base();
+  Round round{Layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size()), {}, {}};
+  round.pieces = evaluate(plan, shard.first, round.layout, comm, progress);
+  round.owned = summarise_owned(plan, shard.first, round.layout, round.pieces, comm);
+  if (base.sensitivity.rank) {
+    add_rank_rows(plan, shard.first, round.layout, round.pieces, comm, round.owned);
+  }
+  return round;
+}
+
+/// A copy of plan whose scenarios draw n_draws (the stopping rule's later rounds).
+study::StudyPlan with_draws(const study::StudyPlan& plan, std::uint64_t n_draws) {
+  study::StudyPlan grown = plan;
+  for (auto& scenario : grown.scenarios) {
+    auto copy = std::make_shared<study::Study>(*scenario);
+    copy->n_draws = n_draws;
+    copy->settings["job.draws"] = std::to_string(n_draws);
+    scenario = copy;
+  }
+  return grown;
+}
+
+/// The largest Sobol half-width of rows, ignoring indices that are NaN (outputs without
+/// variance); +inf when a defined index has no finite half-width.
+double largest_halfwidth(const io::SummaryRows& rows) {
+  double largest = 0;
+  for (const auto& [index, halfwidth] :
+       {std::pair{&rows.sobol_first, &rows.sobol_first_halfwidth},
+        std::pair{&rows.sobol_total, &rows.sobol_total_halfwidth}}) {
+    for (std::size_t i = 0; i < index->size(); ++i) {
+      if (std::isnan((*index)[i])) continue;
+      const double h = (*halfwidth)[i];
+      largest = std::max(largest, std::isfinite(h) ? h : std::numeric_limits<double>::infinity());
+    }
+  }
+  return largest;
+}
+
+std::string format_halfwidth(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
 }  // namespace
 
 io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last) {
@@ -421,6 +531,7 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
   if (base.sensitivity.sobol) {
     for (const auto& group : base.sensitivity.groups) h.sobol_groups.push_back(group.name);
   }
+  if (base.sensitivity.rank) h.rank_draws = std::min(base.n_draws, base.sensitivity.rank_draws);
   if (base.sensitivity.tornado) {
     h.tornado.low_level = base.sensitivity.tornado_low;
     h.tornado.high_level = base.sensitivity.tornado_high;
@@ -466,21 +577,57 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
   const double start = comm.broadcast(
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
-  const auto& base = plan.base();
   const auto shard = study::shard_range(plan.size(), options.shard_index, options.shard_count);
-  const Layout layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size());
-  io::ResultWriter writer(comm.get(), base.output_path);
-  const auto pieces = evaluate(plan, shard.first, layout, comm, options.show_progress);
-  const auto owned = summarise_owned(plan, shard.first, layout, pieces, comm);
-  writer.write_summary(layout.rows, base.model->outputs().size(), base.quantile_levels.size(),
-                       base.sensitivity.sobol ? base.sensitivity.groups.size() : 0,
-                       layout.owned_first, owned);
-  if (base.save_samples) write_samples(writer, plan, shard.first, layout.rows, pieces);
+  io::ResultWriter writer(comm.get(), plan.base().output_path);
+  // The stopping rule doubles the draws and runs again until every Sobol half-width is small
+  // enough: the draws of a round are the first draws of the next (same streams), so the file
+  // equals a plain run at the final draws, and the rounds cost at most twice the last one.
+  const auto& rule = plan.base().sensitivity;
+  const study::StudyPlan* active = &plan;
+  study::StudyPlan grown;
+  auto round = run_round(*active, shard, comm, options.show_progress);
+  std::string stopping, rounds = std::to_string(plan.base().n_draws);
+  while (rule.target_halfwidth > 0) {
+    // Every rank's rows must be within the target: the largest half-width across ranks.
+    std::vector<double> largest{largest_halfwidth(round.owned)};
+    comm.max(largest);
+    const std::uint64_t n = active->base().n_draws;
+    if (largest[0] <= rule.target_halfwidth || 2 * n > rule.max_draws) {
+      const bool reached = largest[0] <= rule.target_halfwidth;
+      stopping = "target_halfwidth " + format_halfwidth(rule.target_halfwidth) +
+                 (reached ? " reached"
+                          : " not reached (max_draws " + std::to_string(rule.max_draws) + ")") +
+                 " at " + std::to_string(n) + " draws: largest half-width " +
+                 format_halfwidth(largest[0]) + "; rounds " + rounds;
+      if (!reached && comm.rank() == 0)
+        std::fprintf(stderr, "costsweep: warning: %s\n", stopping.c_str());
+      break;
+    }
+    if (options.show_progress && comm.rank() == 0) {
+      std::fprintf(
+          stderr, "costsweep: largest Sobol half-width %s > %s at %llu draws: %llu draws\n",
+          format_halfwidth(largest[0]).c_str(), format_halfwidth(rule.target_halfwidth).c_str(),
+          static_cast<unsigned long long>(n), static_cast<unsigned long long>(2 * n));
+    }
+    round = Round{round.layout, {}, {}};  // frees this round's draws before the next
+    grown = with_draws(plan, 2 * n);
+    active = &grown;
+    rounds += " " + std::to_string(2 * n);
+    round = run_round(*active, shard, comm, options.show_progress);
+  }
+  const auto& base = active->base();
+  const auto& layout = round.layout;
+  writer.write_summary({layout.rows, base.model->outputs().size(), base.quantile_levels.size(),
+                        base.sensitivity.sobol ? base.sensitivity.groups.size() : 0,
+                        base.sensitivity.rank ? input_union(*active).size() : 0},
+                       layout.owned_first, round.owned);
+  if (base.save_samples) write_samples(writer, *active, shard.first, layout.rows, round.pieces);
   RunReport report;
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  writer.finish(result_header(plan, shard.first, shard.last),
-                run_provenance(plan, options, comm.size(), start, report.wall_seconds));
+  auto provenance = run_provenance(*active, options, comm.size(), start, report.wall_seconds);
+  if (!stopping.empty()) provenance["stopping"] = stopping;
+  writer.finish(result_header(*active, shard.first, shard.last), provenance);
   return report;
 }
 

@@ -1,6 +1,7 @@
 #include "driver/mpi_env.hpp"
 
 #include <cstdint>
+#include <limits>
 
 #include "core/errors/errors.hpp"
 #include "io/h5_handle.hpp"
@@ -77,6 +78,33 @@ void Communicator::max(std::vector<double>& v) const { allreduce(comm_, v, MPI_D
 double Communicator::broadcast(double value) const {
   check_mpi(MPI_Bcast(&value, 1, MPI_DOUBLE, 0, comm_), "broadcast a number");
   return value;
+}
+
+std::vector<double> Communicator::gather(const std::vector<double>& values, int root) const {
+  if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw MpiError("cannot gather " + std::to_string(values.size()) +
+                   " values from one rank: MPI counts are int");
+  }
+  const int count = static_cast<int>(values.size());
+  std::vector<int> counts(rank_ == root ? static_cast<std::size_t>(size_) : 0), offsets;
+  check_mpi(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_),
+            "gather counts");
+  std::vector<double> all;
+  if (rank_ == root) {
+    std::int64_t total = 0;
+    for (const int c : counts) {
+      offsets.push_back(static_cast<int>(total));
+      total += c;
+      if (total > std::numeric_limits<int>::max()) {
+        throw MpiError("cannot gather " + std::to_string(total) + " values: MPI counts are int");
+      }
+    }
+    all.resize(static_cast<std::size_t>(total));
+  }
+  check_mpi(MPI_Gatherv(values.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                        MPI_DOUBLE, root, comm_),
+            "gather values");
+  return all;
 }
 
 void Communicator::abort(int code) const noexcept {

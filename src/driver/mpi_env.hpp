@@ -44,6 +44,9 @@ class Communicator {
   void min(std::vector<std::uint64_t>& values) const;
   /// Collective. Rank 0's value on every rank.
   double broadcast(double value) const;
+  /// Collective. Every rank's values concatenated in rank order on root; empty elsewhere.
+  /// Throws MpiError when the total exceeds MPI's int counts.
+  std::vector<double> gather(const std::vector<double>& values, int root) const;
 
   /// Ends every rank of the job with status code (for failures inside the parallel phase, where
   /// other ranks may be waiting in a collective call).

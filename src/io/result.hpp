@@ -22,9 +22,21 @@ struct SummaryRows {
   std::vector<double> diff_se;    ///< its standard error
   /// Sobol indices [scenario][output][group] and their confidence half-widths (95%).
   std::vector<double> sobol_first, sobol_first_halfwidth, sobol_total, sobol_total_halfwidth;
+  /// Rank measures [scenario][output][input] over the file's input names, with the bounds of
+  /// their 95% intervals; NaN where a scenario does not draw the input or it does not vary.
+  std::vector<double> spearman, spearman_low, spearman_high, prcc, prcc_low, prcc_high;
 
   /// Appends other's rows after these.
   void append(const SummaryRows& other);
+};
+
+/// Dimensions of the summary arrays of a file.
+struct SummaryShape {
+  std::uint64_t n_scenarios = 0;
+  std::size_t n_outputs = 0;
+  std::size_t n_levels = 0;       ///< quantile levels
+  std::size_t n_groups = 0;       ///< Sobol groups; 0: no /sensitivity/sobol
+  std::size_t n_rank_inputs = 0;  ///< inputs of the rank measures; 0: no /sensitivity/rank
 };
 
 /// One-at-a-time swings: every group of inputs at its low and high level, the others at their
@@ -50,6 +62,7 @@ struct ResultHeader {
   std::vector<double> quantile_levels;
   Tornado tornado;
   std::vector<std::string> sobol_groups;  ///< empty: no Sobol indices in this file
+  std::uint64_t rank_draws = 0;           ///< draws behind the rank measures; 0: none in the file
 
   std::size_t n_scenarios() const { return scenario_names.size(); }
   std::size_t n_outputs() const { return output_names.size(); }

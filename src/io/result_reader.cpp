@@ -233,6 +233,19 @@ ResultFile Reader::read() {
     }
   }
   if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
+      H5Lexists(file_.get(), "sensitivity/rank", H5P_DEFAULT) > 0) {
+    t.rank_draws = static_cast<std::uint64_t>(int_attribute("sensitivity/rank", "draws"));
+    for (auto [to, name] :
+         {std::pair{&t.spearman, "spearman"}, std::pair{&t.spearman_low, "spearman_low"},
+          std::pair{&t.spearman_high, "spearman_high"}, std::pair{&t.prcc, "prcc"},
+          std::pair{&t.prcc_low, "prcc_low"}, std::pair{&t.prcc_high, "prcc_high"}}) {
+      *to = doubles(std::string("sensitivity/rank/") + name);
+      if (to->size() != cells * t.input_names.size()) {
+        fail("the rank measure arrays do not match the scenario, output and input names");
+      }
+    }
+  }
+  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
       H5Lexists(file_.get(), "sensitivity/tornado", H5P_DEFAULT) > 0) {
     auto& tornado = t.tornado;
     tornado.groups = strings("sensitivity/tornado/group");

@@ -149,6 +149,10 @@ void write_tornado(hid_t file, const ResultHeader& h) {
     auto sobol = h5::own_group(H5Gopen2(file, "sensitivity/sobol", H5P_DEFAULT), "open sobol");
     write_strings(sobol.get(), "group", h.sobol_groups);
   }
+  if (h.rank_draws > 0) {
+    auto rank = h5::own_group(H5Gopen2(file, "sensitivity/rank", H5P_DEFAULT), "open rank");
+    write_attribute(rank.get(), "draws", AttributeValue{h.rank_draws});
+  }
   const auto& t = h.tornado;
   if (t.groups.empty()) return;
   auto sensitivity = open_or_make_group(file, "sensitivity");
@@ -182,6 +186,16 @@ void attach_scales(hid_t file) {
     h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
     if (std::string(name) == "quantiles") {
       h5::check(H5DSattach_scale(dataset.get(), levels.get(), 2), "attach the level scale");
+    }
+  }
+  if (H5Lexists(file, "sensitivity", H5P_DEFAULT) > 0 &&
+      H5Lexists(file, "sensitivity/rank", H5P_DEFAULT) > 0) {
+    for (const char* name :
+         {"spearman", "spearman_low", "spearman_high", "prcc", "prcc_low", "prcc_high"}) {
+      auto dataset = open((std::string("sensitivity/rank/") + name).c_str());
+      h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
+      h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
+      h5::check(H5DSattach_scale(dataset.get(), inputs.get(), 2), "attach the input scale");
     }
   }
   for (const auto& [kind, scale] :
@@ -248,13 +262,17 @@ void write_rows(hid_t group, const std::string& name, hid_t mem_type, hid_t file
 
 void SummaryRows::append(const SummaryRows& o) {
   count.insert(count.end(), o.count.begin(), o.count.end());
-  for (auto [to, from] : {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
-                          std::pair{&min, &o.min}, std::pair{&max, &o.max},
-                          std::pair{&quantiles, &o.quantiles}, std::pair{&diff_mean, &o.diff_mean},
-                          std::pair{&diff_se, &o.diff_se}, std::pair{&sobol_first, &o.sobol_first},
-                          std::pair{&sobol_first_halfwidth, &o.sobol_first_halfwidth},
-                          std::pair{&sobol_total, &o.sobol_total},
-                          std::pair{&sobol_total_halfwidth, &o.sobol_total_halfwidth}}) {
+  for (auto [to, from] :
+       {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
+        std::pair{&min, &o.min}, std::pair{&max, &o.max}, std::pair{&quantiles, &o.quantiles},
+        std::pair{&diff_mean, &o.diff_mean}, std::pair{&diff_se, &o.diff_se},
+        std::pair{&sobol_first, &o.sobol_first},
+        std::pair{&sobol_first_halfwidth, &o.sobol_first_halfwidth},
+        std::pair{&sobol_total, &o.sobol_total},
+        std::pair{&sobol_total_halfwidth, &o.sobol_total_halfwidth},
+        std::pair{&spearman, &o.spearman}, std::pair{&spearman_low, &o.spearman_low},
+        std::pair{&spearman_high, &o.spearman_high}, std::pair{&prcc, &o.prcc},
+        std::pair{&prcc_low, &o.prcc_low}, std::pair{&prcc_high, &o.prcc_high}}) {
     to->insert(to->end(), from->begin(), from->end());
   }
 }
@@ -277,12 +295,11 @@ ResultWriter::~ResultWriter() {
   if (rank_ == 0) std::remove(partial_path_.c_str());
 }
 
-void ResultWriter::write_summary(std::uint64_t n_scenarios, std::size_t n_outputs,
-                                 std::size_t n_levels, std::size_t n_groups,
-                                 std::uint64_t first_row, const SummaryRows& rows) {
+void ResultWriter::write_summary(const SummaryShape& shape, std::uint64_t first_row,
+                                 const SummaryRows& rows) {
   auto group = make_group(file_.get(), "summary");
   const hid_t g = group.get();
-  const hsize_t n_s = n_scenarios, n_o = n_outputs, n_q = n_levels;
+  const hsize_t n_s = shape.n_scenarios, n_o = shape.n_outputs, n_q = shape.n_levels;
   write_rows(g, "count", H5T_NATIVE_INT64, H5T_STD_I64LE, {n_s, n_o}, first_row, rows.count.data(),
              rows.count.size());
   const std::pair<const char*, const std::vector<double>*> columns[] = {
@@ -295,18 +312,32 @@ void ResultWriter::write_summary(std::uint64_t n_scenarios, std::size_t n_output
   }
   write_rows(g, "quantiles", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_q}, first_row,
              rows.quantiles.data(), rows.quantiles.size());
-  if (n_groups == 0) return;
+  if (shape.n_groups == 0 && shape.n_rank_inputs == 0) return;
   auto sensitivity = make_group(file_.get(), "sensitivity");
-  auto sobol = make_group(sensitivity.get(), "sobol");
-  const hsize_t n_g = n_groups;
-  const std::pair<const char*, const std::vector<double>*> indices[] = {
-      {"first", &rows.sobol_first},
-      {"first_halfwidth", &rows.sobol_first_halfwidth},
-      {"total", &rows.sobol_total},
-      {"total_halfwidth", &rows.sobol_total_halfwidth}};
-  for (const auto& [name, data] : indices) {
-    write_rows(sobol.get(), name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_g}, first_row,
-               data->data(), data->size());
+  const auto write_measures =
+      [&](const char* group_name, hsize_t n_last,
+          std::initializer_list<std::pair<const char*, const std::vector<double>*>> measures) {
+        auto measure_group = make_group(sensitivity.get(), group_name);
+        for (const auto& [name, data] : measures) {
+          write_rows(measure_group.get(), name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                     {n_s, n_o, n_last}, first_row, data->data(), data->size());
+        }
+      };
+  if (shape.n_groups > 0) {
+    write_measures("sobol", shape.n_groups,
+                   {{"first", &rows.sobol_first},
+                    {"first_halfwidth", &rows.sobol_first_halfwidth},
+                    {"total", &rows.sobol_total},
+                    {"total_halfwidth", &rows.sobol_total_halfwidth}});
+  }
+  if (shape.n_rank_inputs > 0) {
+    write_measures("rank", shape.n_rank_inputs,
+                   {{"spearman", &rows.spearman},
+                    {"spearman_low", &rows.spearman_low},
+                    {"spearman_high", &rows.spearman_high},
+                    {"prcc", &rows.prcc},
+                    {"prcc_low", &rows.prcc_low},
+                    {"prcc_high", &rows.prcc_high}});
   }
 }
 

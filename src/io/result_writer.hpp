@@ -32,11 +32,10 @@ class ResultWriter {
   /// succeeded. Never throws.
   ~ResultWriter();
 
-  /// Collective. Creates the /summary arrays (and /sensitivity/sobol when n_groups > 0) for
-  /// n_scenarios rows and writes this rank's rows [first_row, first_row + rows' scenarios) (a
-  /// rank may pass none).
-  void write_summary(std::uint64_t n_scenarios, std::size_t n_outputs, std::size_t n_levels,
-                     std::size_t n_groups, std::uint64_t first_row, const SummaryRows& rows);
+  /// Collective. Creates the /summary arrays (and /sensitivity/sobol, /sensitivity/rank when the
+  /// shape has groups, rank inputs) and writes this rank's rows [first_row, first_row + rows'
+  /// scenarios) (a rank may pass none).
+  void write_summary(const SummaryShape& shape, std::uint64_t first_row, const SummaryRows& rows);
   /// Collective. Creates /samples/<kind> of shape [n_scenarios, n_variables, n_draws], chunked
   /// by variable.
   void create_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_variables,

@@ -29,6 +29,15 @@ const std::vector<KeyDoc>& job_keys() {
        "yes: Sobol indices of every group (draws = base draws; runs draws x (groups + 2) model "
        "evaluations)"},
       {"sensitivity.tornado_levels", "0.1 0.9", "the two levels of the tornado swing, in (0, 1)"},
+      {"sensitivity.rank", "no",
+       "yes: Spearman and partial rank correlation (PRCC) of every input with every output"},
+      {"sensitivity.rank_draws", "100000",
+       "draws the rank measures use (the first ones; all when the job has fewer), 10..10000000"},
+      {"sensitivity.target_halfwidth", "none",
+       "stopping rule (needs sobol = yes, plan mc or sobol): double the draws until every Sobol "
+       "index's 95% half-width is at most this, in (0, 1)"},
+      {"sensitivity.max_draws", "64 x job.draws",
+       "the stopping rule's limit on draws; it warns and writes what it has when reached"},
   };
   return keys;
 }

@@ -23,6 +23,28 @@ SensitivityPlan resolve_sensitivity(
     problem("sensitivity.sobol",
             "cannot use sobol '" + value("sensitivity.sobol") + "': expected yes or no");
   plan.sobol = sobol.value_or(false);
+  const auto rank = detail::parse_bool(value("sensitivity.rank"));
+  if (!rank)
+    problem("sensitivity.rank",
+            "cannot use rank '" + value("sensitivity.rank") + "': expected yes or no");
+  plan.rank = rank.value_or(false);
+  if (const auto n = detail::parse_whole(value("sensitivity.rank_draws"), 10, 10000000)) {
+    plan.rank_draws = *n;
+  } else {
+    problem("sensitivity.rank_draws", "cannot use rank_draws '" + value("sensitivity.rank_draws") +
+                                          "': expected a whole number from 10 to 10000000");
+  }
+  const std::string target = value("sensitivity.target_halfwidth");
+  if (target != "none") {
+    const auto t = detail::parse_number(target);
+    if (t && *t > 0 && *t < 1) {
+      plan.target_halfwidth = *t;
+    } else {
+      problem("sensitivity.target_halfwidth",
+              "cannot use target_halfwidth '" + target +
+                  "': expected a number in (0, 1), e.g. 0.02, or none");
+    }
+  }
   std::istringstream levels(value("sensitivity.tornado_levels"));
   std::vector<double> parsed;
   for (std::string word; levels >> word;) {

@@ -36,7 +36,12 @@ struct SensitivityPlan {
   bool sobol = false;        ///< pick-freeze design: first-order and total Sobol indices per group
   double tornado_low = 0.1;  ///< level each group swings to, others at their medians
   double tornado_high = 0.9;
-  std::vector<InputGroup> groups;  ///< every input in exactly one group
+  std::vector<InputGroup> groups;     ///< every input in exactly one group
+  bool rank = false;                  ///< Spearman and PRCC of every input with every output
+  std::uint64_t rank_draws = 100000;  ///< the first draws the rank measures use
+  /// Stopping rule: > 0 doubles the draws until every Sobol half-width is at most this.
+  double target_halfwidth = 0;
+  std::uint64_t max_draws = 0;  ///< the stopping rule's limit (a multiple of 2 of the draws)
 };
 
 struct Study {
