@@ -103,7 +103,7 @@ int command_run(int argc, char** argv) {
                 base.output_path.c_str(),
                 study::shard_range(plan->size(), shard_index, shard_count).last -
                     study::shard_range(plan->size(), shard_index, shard_count).first,
-                static_cast<unsigned long long>(base.n_draws), comm.size(), report.wall_seconds);
+                static_cast<unsigned long long>(report.n_draws), comm.size(), report.wall_seconds);
   }
   return 0;
 }

@@ -623,6 +623,7 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
                        layout.owned_first, round.owned);
   if (base.save_samples) write_samples(writer, *active, shard.first, layout.rows, round.pieces);
   RunReport report;
+  report.n_draws = base.n_draws;
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   auto provenance = run_provenance(*active, options, comm.size(), start, report.wall_seconds);

@@ -28,6 +28,7 @@ struct RunOptions {
 
 struct RunReport {
   double wall_seconds = 0;
+  std::uint64_t n_draws = 0;  ///< draws per scenario (the stopping rule may have added some)
 };
 
 /// Collective. Cuts scenarios x blocks of draws into tasks spread evenly over the ranks,

@@ -58,6 +58,22 @@ CASES = [
      ["draws '1000' with the sobol plan", "powers of two"]),
     ("unknown_grid_key", GOOD + "[grid]\nx = 1\n", [], ["key 'grid.x': unknown", "axis.<job key>"]),
     ("truncate_without_mass", GOOD + "x2 = truncate(uniform(0, 1), 2, 3)\n", [], ["inputs.x2", "mass"]),
+    # Plan/method mismatches: the stopping rule adds draws, which a Latin hypercube cannot, and
+    # watches Sobol intervals, which must be asked for.
+    ("stopping_rule_with_lhs", GOOD.replace("seed = 5", "seed = 5\nplan = lhs") +
+     "[sensitivity]\nsobol = yes\ntarget_halfwidth = 0.02\n", [],
+     ["stopping rule with the lhs plan", "use job.plan = mc or sobol", "line 11"]),
+    ("stopping_rule_without_sobol", GOOD + "[sensitivity]\ntarget_halfwidth = 0.02\n", [],
+     ["stopping rule without Sobol indices", "sensitivity.sobol = yes", "line 9"]),
+    ("target_out_of_range", GOOD + "[sensitivity]\nsobol = yes\ntarget_halfwidth = 2\n", [],
+     ["target_halfwidth '2'", "(0, 1)", "line 10"]),
+    ("max_draws_below_draws", GOOD + "[sensitivity]\nsobol = yes\ntarget_halfwidth = 0.1\n"
+     "max_draws = 10\n", [], ["max_draws '10'", "below job.draws (1000)", "line 11"]),
+    ("max_draws_without_target", GOOD + "[sensitivity]\nmax_draws = 5000\n", [],
+     ["max_draws without a stopping rule", "target_halfwidth"]),
+    ("bad_rank_flag", GOOD + "[sensitivity]\nrank = maybe\n", [], ["rank 'maybe'", "yes or no"]),
+    ("rank_draws_too_few", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 3\n", [],
+     ["rank_draws '3'", "10 to 10000000"]),
 ]
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Same job and seed at 1, 2 and 3 ranks and two block sizes: every dataset must be
 # byte-identical (h5diff, provenance excluded), samples included.
-# usage: determinism.sh COSTSWEEP MPIEXEC JOB.ini[:DRAWS[:KEY=VALUE]]...   (DRAWS default 200003;
-#        KEY=VALUE is passed as --set, e.g. job.plan=lhs)
+# usage: determinism.sh COSTSWEEP MPIEXEC JOB.ini[:DRAWS[:KEY=VALUE[+KEY=VALUE...]]]...
+#        (DRAWS default 200003; each KEY=VALUE is passed as --set, e.g. job.plan=lhs)
 set -euo pipefail
 costsweep=$1 mpiexec=$2
 shift 2
@@ -12,7 +12,10 @@ for spec in "$@"; do
 IFS=: read -r job draws setting <<<"$spec"
 draws=${draws:-200003}
 extra=()
-[[ -n ${setting:-} ]] && extra=(--set "$setting")
+if [[ -n ${setting:-} ]]; then
+  IFS=+ read -ra settings <<<"$setting"
+  for one in "${settings[@]}"; do extra+=(--set "$one"); done
+fi
 reference=""
 for np in 1 2 3; do
   for block in 4096 777; do
