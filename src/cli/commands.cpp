@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -13,15 +14,34 @@
 namespace costsweep::cli {
 
 int command_show(int argc, char** argv) {
-  if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    if (argc == 2) {
-      std::printf("usage: costsweep show RESULT.h5\n");
-      return 0;
-    }
-    throw InputError(
-        "cannot show: expected exactly one result file (usage: costsweep show RESULT.h5)");
+  namespace po = boost::program_options;
+  ShowOptions options;
+  std::vector<std::string> files;
+  po::options_description visible("options");
+  visible.add_options()("help,h", "show this help")(
+      "output", po::value(&options.outputs)->composing(),
+      "only this output (repeatable; '*' matches any characters, e.g. 'share[*]')")(
+      "scenario", po::value(&options.scenarios)->composing(),
+      "only this scenario: its name ('*' as above) or its index in the job (repeatable)")(
+      "stat", po::value(&options.stats)->composing(),
+      "only these columns (count, mean, sd, se, min, max, p<level> e.g. p50, diff_mean, diff_se) "
+      "or tables (sobol, rank, tornado); repeatable")(
+      "csv", po::bool_switch(&options.csv),
+      "tidy CSV on stdout: scenario, output, unit, measure, about (group or input), value");
+  po::options_description all;
+  all.add(visible).add_options()("file", po::value(&files));
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  constexpr const char* usage = "usage: costsweep show RESULT.h5 [options]";
+  const auto vm = parse_command_line(argc, argv, all, positional, usage);
+  if (vm.count("help") != 0) {
+    std::cout << usage << "\n" << visible;
+    return 0;
   }
-  return show_result(argv[1], stdout);
+  if (files.size() != 1) {
+    throw InputError("cannot show: expected exactly one result file (" + std::string(usage) + ")");
+  }
+  return show_result(files.front(), options, stdout);
 }
 
 void print_help() {
@@ -33,7 +53,8 @@ void print_help() {
          "  costsweep run JOB.ini [-o OUT.h5] [--draws N] [--seed S] [--set key=value]... [-q]\n"
          "  mpirun -np 4 costsweep run JOB.ini ...\n"
          "  costsweep validate JOB.ini [same overrides]   check everything, print the plan\n"
-         "  costsweep show OUT.h5                         print a result file\n"
+         "  costsweep show OUT.h5 [--output O] [--scenario S] [--stat X] [--csv]\n"
+         "                                                print a result file (show --help)\n"
          "  costsweep --help | --version\n\n"
          "exit status: 0 success, 1 runtime failure, 2 usage or configuration error\n\n"
       << job_options(args)

@@ -98,7 +98,8 @@ int command_run(int argc, char** argv) {
     comm.abort(1);
   }
   if (comm.rank() == 0) {
-    print_summary(io::read_result(base.output_path).tables, stdout, kPrintedScenarios);
+    const auto tables = io::read_result(base.output_path).tables;
+    print_summary(tables, select(tables, {}), stdout, kPrintedScenarios);
     std::printf("wrote %s (%zu scenarios x %llu draws on %d ranks, %.3g s)\n",
                 base.output_path.c_str(),
                 study::shard_range(plan->size(), shard_index, shard_count).last -

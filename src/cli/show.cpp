@@ -16,10 +16,20 @@ std::string format_number(double x) {
   return text;
 }
 
-std::string format_level(double p) {
-  char text[32];
-  std::snprintf(text, sizeof text, "P%g", 100.0 * p);
-  return text;
+/// Column heading of a summary column: quantiles as P50, differences spelled out.
+std::string column_title(const std::string& column) {
+  if (column.size() > 1 && column[0] == 'p') return "P" + column.substr(1);
+  if (column == "diff_mean") return "diff vs baseline";
+  if (column == "diff_se") return "diff se";
+  return column;
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 std::string format_attribute(const io::AttributeValue& value) {
@@ -46,12 +56,13 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* ou
 }
 
 /// Scenario s's Sobol indices: per output, the groups by decreasing total index.
-void print_sobol(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+void print_sobol(const io::ResultTables& t, std::size_t s, const std::vector<std::size_t>& outputs,
+                 std::FILE* out) {
   const std::size_t n_g = t.sobol_groups.size(), n_out = t.n_outputs();
   if (n_g == 0) return;
   std::fprintf(out, "Sobol indices (first order, total) with 95%% half-widths\n");
   std::vector<std::vector<std::string>> rows = {{"output", "group", "first", "+-", "total", "+-"}};
-  for (std::size_t o = 0; o < n_out; ++o) {
+  for (const auto o : outputs) {
     const std::size_t at = (s * n_out + o) * n_g;
     std::vector<std::size_t> order(n_g);
     for (std::size_t g = 0; g < n_g; ++g) order[g] = g;
@@ -70,7 +81,8 @@ void print_sobol(const io::ResultTables& t, std::size_t s, std::FILE* out) {
 
 /// Scenario s's rank measures: per output, the inputs by decreasing |PRCC| (those undefined for
 /// the scenario, e.g. fixed or not drawn, left out).
-void print_rank(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+void print_rank(const io::ResultTables& t, std::size_t s, const std::vector<std::size_t>& outputs,
+                std::FILE* out) {
   const std::size_t n_in = t.input_names.size(), n_out = t.n_outputs();
   if (t.rank_draws == 0) return;
   // Jobs may draw hundreds of inputs; the file keeps every one.
@@ -81,7 +93,7 @@ void print_rank(const io::ResultTables& t, std::size_t s, std::FILE* out) {
                static_cast<unsigned long long>(t.rank_draws), max_inputs);
   std::vector<std::vector<std::string>> rows = {
       {"output", "input", "Spearman", "low", "high", "PRCC", "low", "high"}};
-  for (std::size_t o = 0; o < n_out; ++o) {
+  for (const auto o : outputs) {
     const std::size_t at = (s * n_out + o) * n_in;
     const auto strength = [&](std::size_t i) {
       const double r = std::isnan(t.prcc[at + i]) ? t.spearman[at + i] : t.prcc[at + i];
@@ -105,7 +117,8 @@ void print_rank(const io::ResultTables& t, std::size_t s, std::FILE* out) {
 }
 
 /// Scenario s's tornado: per output, the groups by decreasing swing |high - low|.
-void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
+void print_tornado(const io::ResultTables& t, std::size_t s,
+                   const std::vector<std::size_t>& outputs, std::FILE* out) {
   const auto& tornado = t.tornado;
   const std::size_t n_g = tornado.groups.size(), n_out = t.n_outputs();
   if (n_g == 0) return;
@@ -113,7 +126,7 @@ void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
                100 * tornado.low_level, 100 * tornado.high_level);
   std::vector<std::vector<std::string>> rows = {
       {"output", "group", "at low", "at high", "swing", "median point"}};
-  for (std::size_t o = 0; o < n_out; ++o) {
+  for (const auto o : outputs) {
     const std::size_t cell = s * n_out + o;
     const bool percent = t.output_units[o] == "fraction";
     const auto shown = [&](double x) { return format_number(percent ? 100.0 * x : x); };
@@ -134,54 +147,123 @@ void print_tornado(const io::ResultTables& t, std::size_t s, std::FILE* out) {
   print_rows(rows, out);
 }
 
+
+/// One summary cell of output o in scenario s by column name (see ShowOptions::stats).
+double summary_value(const io::ResultTables& t, std::size_t s, std::size_t o,
+                     const std::string& column) {
+  const std::size_t cell = s * t.n_outputs() + o, n_q = t.quantile_levels.size();
+  if (column == "count") return static_cast<double>(t.count[cell]);
+  if (column == "mean") return t.mean[cell];
+  if (column == "sd") return t.sd[cell];
+  if (column == "se") return t.se[cell];
+  if (column == "min") return t.min[cell];
+  if (column == "max") return t.max[cell];
+  if (column == "diff_mean") return t.diff_mean[cell];
+  if (column == "diff_se") return t.diff_se[cell];
+  for (std::size_t q = 0; q < n_q; ++q) {
+    if (column == level_column(t.quantile_levels[q])) return t.quantiles[cell * n_q + q];
+  }
+  return std::nan("");
+}
+
 }  // namespace
 
-void print_summary(const io::ResultTables& t, std::FILE* out, std::size_t max_scenarios) {
-  const std::size_t n_out = t.n_outputs(), n_q = t.quantile_levels.size();
+std::string level_column(double p) {
+  char text[32];
+  std::snprintf(text, sizeof text, "p%g", 100.0 * p);
+  return text;
+}
+
+void print_summary(const io::ResultTables& t, const ShowSelection& selection, std::FILE* out,
+                   std::size_t max_scenarios) {
   const bool scenarios = t.n_scenarios() > 1 || !t.axis_keys.empty();
-  for (std::size_t s = 0; s < std::min(t.n_scenarios(), max_scenarios); ++s) {
+  const std::size_t shown_scenarios = std::min(selection.scenarios.size(), max_scenarios);
+  for (std::size_t k = 0; k < shown_scenarios; ++k) {
+    const std::size_t s = selection.scenarios[k];
     const auto global = static_cast<std::int64_t>(s) + t.first_scenario;
     if (scenarios) {
-      std::fprintf(out, "%sscenario %lld: %s%s\n", s == 0 ? "" : "\n",
+      std::fprintf(out, "%sscenario %lld: %s%s\n", k == 0 ? "" : "\n",
                    static_cast<long long>(global), t.scenario_names[s].c_str(),
                    global == t.baseline ? " (baseline)" : "");
     }
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header = {"output", "unit", "count", "mean", "sd", "se", "min"};
-    for (const double p : t.quantile_levels) header.push_back(format_level(p));
-    header.push_back("max");
-    if (scenarios) header.insert(header.end(), {"diff vs baseline", "diff se"});
-    rows.push_back(header);
-    for (std::size_t o = 0; o < n_out; ++o) {
-      const std::size_t cell = s * n_out + o;
-      // Fractions read better as percentages; the file keeps fractions.
-      const bool percent = t.output_units[o] == "fraction";
-      const auto shown = [&](double x) { return format_number(percent ? 100.0 * x : x); };
-      std::vector<std::string> row = {t.output_names[o],
-                                      percent ? "%" : t.output_units[o],
-                                      std::to_string(t.count[cell]),
-                                      shown(t.mean[cell]),
-                                      shown(t.sd[cell]),
-                                      shown(t.se[cell]),
-                                      shown(t.min[cell])};
-      for (std::size_t q = 0; q < n_q; ++q) row.push_back(shown(t.quantiles[cell * n_q + q]));
-      row.push_back(shown(t.max[cell]));
-      if (scenarios) row.insert(row.end(), {shown(t.diff_mean[cell]), shown(t.diff_se[cell])});
-      rows.push_back(row);
+    if (!selection.columns.empty()) {
+      std::vector<std::vector<std::string>> rows;
+      std::vector<std::string> header = {"output", "unit"};
+      for (const auto& column : selection.columns) header.push_back(column_title(column));
+      rows.push_back(header);
+      for (const auto o : selection.outputs) {
+        // Fractions read better as percentages; the file keeps fractions.
+        const bool percent = t.output_units[o] == "fraction";
+        std::vector<std::string> row = {t.output_names[o], percent ? "%" : t.output_units[o]};
+        for (const auto& column : selection.columns) {
+          const double value = summary_value(t, s, o, column);
+          row.push_back(column == "count" ? std::to_string(t.count[s * t.n_outputs() + o])
+                                          : format_number(percent ? 100.0 * value : value));
+        }
+        rows.push_back(row);
+      }
+      print_rows(rows, out);
     }
-    print_rows(rows, out);
-    print_sobol(t, s, out);
-    print_rank(t, s, out);
-    print_tornado(t, s, out);
+    if (selection.sobol) print_sobol(t, s, selection.outputs, out);
+    if (selection.rank) print_rank(t, s, selection.outputs, out);
+    if (selection.tornado) print_tornado(t, s, selection.outputs, out);
   }
-  if (t.n_scenarios() > max_scenarios) {
+  if (selection.scenarios.size() > max_scenarios) {
     std::fprintf(out, "\n... and %zu more scenarios (costsweep show lists them all)\n",
-                 t.n_scenarios() - max_scenarios);
+                 selection.scenarios.size() - max_scenarios);
   }
 }
 
-int show_result(const std::string& path, std::FILE* out) {
+void print_csv(const io::ResultTables& t, const ShowSelection& selection, std::FILE* out) {
+  std::fprintf(out, "scenario,output,unit,measure,about,value\n");
+  const auto row = [&](std::size_t s, std::size_t o, const std::string& measure,
+                       const std::string& about, double value) {
+    char number[40];
+    std::snprintf(number, sizeof number, "%.17g", value);
+    std::fprintf(out, "%s,%s,%s,%s,%s,%s\n", csv_field(t.scenario_names[s]).c_str(),
+                 csv_field(t.output_names[o]).c_str(), csv_field(t.output_units[o]).c_str(),
+                 measure.c_str(), csv_field(about).c_str(), number);
+  };
+  const std::size_t n_out = t.n_outputs(), n_g = t.sobol_groups.size(), n_in = t.input_names.size(),
+                    n_t = t.tornado.groups.size();
+  for (const auto s : selection.scenarios) {
+    for (const auto o : selection.outputs) {
+      const std::size_t cell = s * n_out + o;
+      for (const auto& column : selection.columns)
+        row(s, o, column, "", summary_value(t, s, o, column));
+      for (std::size_t g = 0; selection.sobol && g < n_g; ++g) {
+        row(s, o, "sobol_first", t.sobol_groups[g], t.sobol_first[cell * n_g + g]);
+        row(s, o, "sobol_first_halfwidth", t.sobol_groups[g],
+            t.sobol_first_halfwidth[cell * n_g + g]);
+        row(s, o, "sobol_total", t.sobol_groups[g], t.sobol_total[cell * n_g + g]);
+        row(s, o, "sobol_total_halfwidth", t.sobol_groups[g],
+            t.sobol_total_halfwidth[cell * n_g + g]);
+      }
+      for (std::size_t i = 0; selection.rank && t.rank_draws > 0 && i < n_in; ++i) {
+        if (std::isnan(t.spearman[cell * n_in + i])) continue;
+        row(s, o, "spearman", t.input_names[i], t.spearman[cell * n_in + i]);
+        row(s, o, "spearman_low", t.input_names[i], t.spearman_low[cell * n_in + i]);
+        row(s, o, "spearman_high", t.input_names[i], t.spearman_high[cell * n_in + i]);
+        row(s, o, "prcc", t.input_names[i], t.prcc[cell * n_in + i]);
+        row(s, o, "prcc_low", t.input_names[i], t.prcc_low[cell * n_in + i]);
+        row(s, o, "prcc_high", t.input_names[i], t.prcc_high[cell * n_in + i]);
+      }
+      if (selection.tornado && n_t > 0) row(s, o, "tornado_base", "", t.tornado.base[cell]);
+      for (std::size_t g = 0; selection.tornado && g < n_t; ++g) {
+        row(s, o, "tornado_low", t.tornado.groups[g], t.tornado.low[cell * n_t + g]);
+        row(s, o, "tornado_high", t.tornado.groups[g], t.tornado.high[cell * n_t + g]);
+      }
+    }
+  }
+}
+
+int show_result(const std::string& path, const ShowOptions& options, std::FILE* out) {
   const auto result = io::read_result(path);
+  const auto selection = select(result.tables, options);
+  if (options.csv) {
+    print_csv(result.tables, selection, out);
+    return 0;
+  }
   std::fprintf(out, "%s (costsweep result layout %lld)\n", path.c_str(),
                static_cast<long long>(result.layout_version));
   for (const char* key : {"title", "model", "job_path", "seed", "draws", "scenarios", "shard",
@@ -193,7 +275,7 @@ int show_result(const std::string& path, std::FILE* out) {
     }
   }
   std::fprintf(out, "\n");
-  print_summary(result.tables, out, result.tables.n_scenarios());
+  print_summary(result.tables, selection, out, selection.scenarios.size());
   return 0;
 }
 
