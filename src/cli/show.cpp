@@ -147,7 +147,6 @@ void print_tornado(const io::ResultTables& t, std::size_t s,
   print_rows(rows, out);
 }
 
-
 /// One summary cell of output o in scenario s by column name (see ShowOptions::stats).
 double summary_value(const io::ResultTables& t, std::size_t s, std::size_t o,
                      const std::string& column) {
