@@ -18,6 +18,21 @@ plt.rcParams.update({"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10
                      "figure.titlesize": 12, "text.parse_math": False})  # '$' is dollars
 
 
+def bar_figure(width, n_bars, inches_per_bar, fixed=1.6):
+    """A figure tall enough for n_bars rows of labels, between 4.2 and 30 inches (at DPI,
+    roughly 460 to 3300 pixels)."""
+    return plt.subplots(figsize=(width, min(max(4.2, fixed + inches_per_bar * n_bars), 30)))
+
+
+def set_rows(ax, labels):
+    """Row labels top to bottom; few rows keep the height of four so bars stay slim."""
+    n = len(labels)
+    ax.set_yticks(np.arange(n)[::-1])
+    ax.set_yticklabels(labels)
+    pad = max(0.0, (4 - n) / 2)
+    ax.set_ylim(-0.6 - pad, n - 0.4 + pad)
+
+
 def save(fig, path):
     fig.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(fig)
@@ -57,7 +72,7 @@ def format_axis(ax, which, unit, log):
 def title(ax, main, sub=None):
     """A bold main line and a wrapped explanatory line, no wider than the figure."""
     width = int(ax.figure.get_figwidth() * 10)
-    ax.set_title(wrap(main, width) + ("\n" + wrap(sub, int(width * 1.1)) if sub else ""),
+    ax.set_title(wrap(main, width) + ("\n" + wrap(sub, width) if sub else ""),
                  loc="left")
 
 
@@ -136,9 +151,7 @@ def interval_bars(ax, r, iv, s, outs, colors):
         lows, highs = np.array([v[1] for v in values]), np.array([v[2] for v in values])
         ax.errorbar(centers, y, xerr=[centers - lows, highs - centers], fmt="none",
                     ecolor="black", elinewidth=1, capsize=3)
-    ax.set_yticks(y)
-    ax.set_yticklabels([bracket(r.outputs[o]) for o in outs])
-    ax.set_ylim(-0.7, len(outs) - 0.3)
+    set_rows(ax, [bracket(r.outputs[o]) for o in outs])
     return values
 
 
@@ -159,7 +172,7 @@ def entry_costs(r, iv, s, outs, path):
         if len(outs) > MAX_BARS else outs
     owners = [owner(r.descriptions[o]) for o in shown]
     colors, names = company_colors(owners)
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.26 * len(shown)))
+    fig, ax = bar_figure(9, len(shown), 0.26, 1.2)
     interval_bars(ax, r, iv, s, shown, colors)
     format_axis(ax, "x", "USD", True)
     ax.grid(axis="x", which="major", alpha=0.3)
@@ -177,7 +190,7 @@ def shares(r, iv, s, outs, path):
     """The share outputs in %, bars with interval whiskers and the numbers written beside."""
     companies = [bracket(r.outputs[o]).split(";")[0].strip() for o in outs]
     colors, names = company_colors(companies)
-    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.55 * len(outs)))
+    fig, ax = bar_figure(9, len(outs), 0.55)
     values = interval_bars(ax, r, iv, s, outs, colors)
     top = max((v[2] if v[2] is not None else v[0]) for v in values)
     for y, (center, low, high) in zip(np.arange(len(outs))[::-1], values):
@@ -203,10 +216,11 @@ def tornado(r, s, o, path):
     base = t["base"][s, o] * k
     rows = [(abs(t["high"][s, o, g] - t["low"][s, o, g]) * k, g) for g in range(len(t["groups"]))
             if np.isfinite(t["low"][s, o, g]) and np.isfinite(t["high"][s, o, g])]
+    still = [t["groups"][g] for swing, g in rows if swing == 0]
     rows = [x for x in sorted(rows, reverse=True) if x[0] > 0][:15]
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.4 * len(rows)))
+    fig, ax = bar_figure(8.5, len(rows), 0.4)
     y = np.arange(len(rows))[::-1]
     low_name = fmt.level_name(t["low_level"]).upper()
     high_name = fmt.level_name(t["high_level"]).upper()
@@ -215,16 +229,15 @@ def tornado(r, s, o, path):
     ax.barh(y, lows - base, left=base, color=COLORS[0], label=f"group at its {low_name}")
     ax.barh(y, highs - base, left=base, color=COLORS[1], label=f"group at its {high_name}")
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(y)
-    ax.set_yticklabels([t["groups"][g] for _, g in rows])
+    set_rows(ax, [t["groups"][g] for _, g in rows])
     format_axis(ax, "x", unit, False)
     ax.set_xlabel(axis_label(r.outputs[o], unit) + f"; every input at its median: "
                   f"{fmt.number(base / k, unit)}")
     ax.legend(loc="lower right", fontsize=9)
     ax.grid(axis="x", alpha=0.3)
-    title(ax, f"Tornado: {r.outputs[o]}", "one group of inputs at a time, the others at their "
-          "medians; groups by decreasing swing" + (f"; {scenario_note(r, s)}"
-                                                   if scenario_note(r, s) else ""))
+    notes = ["one group of inputs at a time, the others at their medians; groups by decreasing "
+             "swing", f"no swing: {', '.join(still)}" if still else "", scenario_note(r, s)]
+    title(ax, f"Tornado: {r.outputs[o]}", "; ".join(x for x in notes if x))
     save(fig, path)
     return f"Tornado of {r.outputs[o]}"
 
@@ -236,7 +249,7 @@ def sobol(r, s, o, path):
     rows = rows[:15]
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.5 * len(rows)))
+    fig, ax = bar_figure(8.5, len(rows), 0.5)
     y = np.arange(len(rows))[::-1]
     for shift, stat, label, color in ((0.18, "first", "first order S1", COLORS[0]),
                                       (-0.18, "total", "total ST", COLORS[1])):
@@ -244,8 +257,7 @@ def sobol(r, s, o, path):
         errors = [sb[stat + "_halfwidth"][s, o, g] for g in rows]
         ax.barh(y + shift, values, height=0.36, xerr=errors, color=color, label=label,
                 error_kw={"elinewidth": 1, "capsize": 3})
-    ax.set_yticks(y)
-    ax.set_yticklabels([sb["groups"][g] for g in rows])
+    set_rows(ax, [sb["groups"][g] for g in rows])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Sobol index (fraction of the output's variance), with 95% intervals")
     ax.legend(loc="lower right", fontsize=9)
@@ -263,7 +275,7 @@ def rank(r, s, o, path):
             if np.isfinite(first[i])][:15]
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.45 * len(rows)))
+    fig, ax = bar_figure(8.5, len(rows), 0.45)
     y = np.arange(len(rows))[::-1]
     height = 0.8 / len(measures)
     for m, measure in enumerate(measures):
@@ -276,8 +288,7 @@ def rank(r, s, o, path):
         ax.barh(y + 0.4 - height * (m + 0.5), values, height=height, xerr=errors,
                 color=COLORS[m], label=measure.upper() if measure == "prcc" else "Spearman",
                 error_kw={"elinewidth": 1, "capsize": 3})
-    ax.set_yticks(y)
-    ax.set_yticklabels([r.inputs[i] for i in rows])
+    set_rows(ax, [r.inputs[i] for i in rows])
     ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("rank correlation with the output")

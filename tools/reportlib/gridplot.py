@@ -89,7 +89,8 @@ def heatmap(r, iv, grid, o, path):
         texts[i, j] = fmt.number(center / k, unit) + (
             f"\n[{fmt.number(low / k, unit)}, {fmt.number(high / k, unit)}]" if low is not None
             else "")
-    fig, ax = plt.subplots(figsize=(2.6 + 1.5 * len(cols), 1.8 + 0.7 * len(rows)))
+    fig, ax = plt.subplots(figsize=(min(max(6.5, 2.6 + 1.5 * len(cols)), 30),
+                                    min(max(4.2, 1.8 + 0.7 * len(rows)), 30)))
     image = ax.imshow(cells * k, cmap="viridis", aspect="auto")
     bar = fig.colorbar(image, ax=ax)
     bar.set_label(figures.axis_label(r.outputs[o], unit))
