@@ -1,5 +1,6 @@
 """Grid figures: an output across one axis (line) or two axes (heat-map), the other axes held at
-the baseline scenario's values."""
+the baseline scenario's values (or the first selected scenario's, when the baseline is not in
+the file or the selection)."""
 import math
 
 import numpy as np
@@ -25,7 +26,7 @@ class Slice:
     def note(self):
         if not self.held:
             return ""
-        return "other axes at the baseline: " + ", ".join(f"{a}={v}" for a, v in self.held)
+        return "other axes held at " + ", ".join(f"{a}={v}" for a, v in self.held)
 
 
 def varying_axes(r, scenarios):

@@ -37,6 +37,10 @@ def provenance(r):
         elif key in ("job_path", "command_line", "job_sha256", "git_commit"):
             value = f"`{value}`"
         rows.append([label, value])
+    if r.total_scenarios != len(r.scenarios):
+        rows.append(["rows in this file", f"scenarios {r.first_scenario} to "
+                     f"{r.first_scenario + len(r.scenarios) - 1} of the job's "
+                     f"{r.total_scenarios} (a shard; #N below counts rows of this file)"])
     if not rows:
         rows.append(["(none)", "the file has no /provenance attributes"])
     return ["## Provenance", ""] + table(["", ""], rows)

@@ -96,7 +96,13 @@ def read_scenarios(f, r):
     S, A = len(r.scenarios), len(r.axes)
     r.value_label = np.array(strings(f, "scenarios/value_label"), dtype=object).reshape(S, A)
     r.value_number = array(f, "scenarios/value_number", (S, A))
-    r.baseline = int(f["scenarios"].attrs.get("baseline", 0))
+    # baseline and first_scenario count scenarios of the job; a shard holds rows from
+    # first_scenario on, and its baseline may lie in another shard (then None).
+    attrs = f["scenarios"].attrs
+    r.first_scenario = int(attrs.get("first_scenario", 0))
+    r.total_scenarios = int(attrs.get("total_scenarios", S))
+    row = int(attrs.get("baseline", 0)) - r.first_scenario
+    r.baseline = row if 0 <= row < S else None
 
 
 def read_summary(f, r):

@@ -3,14 +3,15 @@ repr(float), so that parsing a CSV value gives back the HDF5 value bit for bit."
 import csv
 import os
 
+import numpy as np
+
 from . import fmt
 from .result import SOBOL_STATS
 
 
 def value_text(value):
     """17 significant digits (repr); integers as integers; 'nan' where not applicable."""
-    if isinstance(value, (int,)) or getattr(value, "dtype", None) is not None and \
-            value.dtype.kind in "iu":
+    if isinstance(value, (int, np.integer)):
         return str(int(value))
     return repr(float(value))
 
