@@ -84,11 +84,8 @@ def scenario_note(r, s):
 
 
 def center_interval(r, iv, s, o):
-    k = fmt.scale(r.units[o])
-    center = r.quantiles[s, o, iv.median] if iv.median is not None else r.stats["mean"][s, o]
-    if iv.low is None:
-        return k * center, None, None
-    return k * center, k * r.quantiles[s, o, iv.low], k * r.quantiles[s, o, iv.high]
+    """Centre and interval in shown units (fractions in %)."""
+    return iv.values(r, s, o, fmt.scale(r.units[o]))
 
 
 def distribution(r, iv, s, o, path):
@@ -96,12 +93,13 @@ def distribution(r, iv, s, o, path):
     unit, k = r.units[o], fmt.scale(r.units[o])
     center, low, high = center_interval(r, iv, s, o)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    what = "median" if iv.median is not None else "mean"
+    what = iv.center_name
     if r.samples is not None:
         x = np.asarray(r.samples[s, o, :], dtype=float) * k
         log = use_log(x, unit)
         bins = np.geomspace(x.min(), x.max(), 60) if log else 60
         ax.hist(x, bins=bins, color=COLORS[0], alpha=0.75)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.2)  # headroom for the legend
         ax.set_ylabel("draws per bin")
         source = f"histogram of {x.size:,} draws"
     else:
@@ -179,7 +177,7 @@ def entry_costs(r, iv, s, outs, path):
     ax.set_xlabel("cost (USD, log scale)")
     legend_for(ax, names, lambda n: colors[owners.index(n)])
     cut = f"; the {MAX_BARS} largest of {len(outs)}" if len(shown) < len(outs) else ""
-    what = "median" if iv.median is not None else "mean"
+    what = iv.center_name
     title(ax, f"Cost per entry: {what} and {iv.label or 'no'} interval",
           "; ".join(x for x in (r.provenance.get("title", ""), scenario_note(r, s)) if x) + cut)
     save(fig, path)
@@ -203,7 +201,7 @@ def shares(r, iv, s, outs, path):
     o = outs[0]
     meaning = r.descriptions[o].replace(bracket(r.outputs[o]) + "'s ", "")
     ax.set_xlabel(f"{meaning} (%)" if meaning else "share (%)")
-    what = "median" if iv.median is not None else "mean"
+    what = iv.center_name
     title(ax, f"Shares: {what} and {iv.label or 'no'} interval",
           "; ".join(x for x in (r.provenance.get("title", ""), scenario_note(r, s)) if x))
     save(fig, path)

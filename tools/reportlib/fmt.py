@@ -101,6 +101,20 @@ class Interval:
                           f"{level_name(1 - tail).upper()}; levels {stored(levels)}); the widest "
                           f"stored interval, {self.ends}, is shown")
 
+    @property
+    def center_name(self):
+        return "median" if self.median is not None else "mean"
+
+    def values(self, r, s, o, factor=1.0):
+        """(centre, low, high) of output o in scenario s, times factor; low/high None without
+        an interval."""
+        center = r.quantiles[s, o, self.median] if self.median is not None else \
+            r.stats["mean"][s, o]
+        if self.low is None:
+            return factor * center, None, None
+        return (factor * center, factor * r.quantiles[s, o, self.low],
+                factor * r.quantiles[s, o, self.high])
+
 
 def stored(levels):
     return "[" + ", ".join(f"{x:g}" for x in levels) + "]" if levels else "[] (none)"

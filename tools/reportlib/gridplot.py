@@ -58,7 +58,7 @@ def line(r, iv, grid, o, path):
     values = [figures.center_interval(r, iv, s, o) for s in ss]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(x, [v[0] for v in values], "-o", color=COLORS[0],
-            label="median" if iv.median is not None else "mean")
+            label=iv.center_name)
     if iv.low is not None:
         ax.fill_between(x, [v[1] for v in values], [v[2] for v in values], color=COLORS[0],
                         alpha=0.2, label=f"{iv.label} interval")
@@ -70,7 +70,7 @@ def line(r, iv, grid, o, path):
     ax.set_ylabel(figures.axis_label(r.outputs[o], unit))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
-    what = ("median" if iv.median is not None else "mean") + (
+    what = iv.center_name + (
         f" and {iv.label} interval" if iv.low is not None else "")
     figures.title(ax, f"{r.outputs[o]}: {what} across {r.axes[a]}", grid.note())
     figures.save(fig, path)
@@ -110,7 +110,7 @@ def heatmap(r, iv, grid, o, path):
     ax.set_yticklabels(rows)
     ax.set_xlabel(r.axes[b])
     ax.set_ylabel(r.axes[a])
-    what = "median" if iv.median is not None else "mean"
+    what = iv.center_name
     interval = f" [{iv.label} interval]" if iv.low is not None else ""
     figures.title(ax, f"{r.outputs[o]}: {what}{interval} across two axes", grid.note())
     figures.save(fig, path)

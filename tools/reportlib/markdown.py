@@ -46,20 +46,13 @@ def provenance(r):
     return ["## Provenance", ""] + table(["", ""], rows)
 
 
-def center_and_interval(r, iv, s, o):
-    center = r.quantiles[s, o, iv.median] if iv.median is not None else r.stats["mean"][s, o]
-    if iv.low is None:
-        return center, None, None
-    return center, r.quantiles[s, o, iv.low], r.quantiles[s, o, iv.high]
-
-
 def scenario_title(r, s):
     title = f"Scenario #{s}: {r.scenarios[s]}"
     return title + (" (baseline of the paired differences)" if s == r.baseline else "")
 
 
 def summary(r, sel, iv):
-    what = "median" if iv.median is not None else "mean"
+    what = iv.center_name
     head = f"{what} [{iv.label} interval]" if iv.label else what
     lines = ["## Summary", "",
              f"{what.capitalize()} and {iv.label or 'no'} interval"
@@ -70,7 +63,7 @@ def summary(r, sel, iv):
     for s in sel.scenarios:
         rows = []
         for o in sel.outputs:
-            center, low, high = center_and_interval(r, iv, s, o)
+            center, low, high = iv.values(r, s, o)
             row = [f"`{r.outputs[o]}`", fmt.shown_unit(r.units[o]),
                    fmt.with_interval(center, low, high, r.units[o]),
                    fmt.number(r.stats["mean"][s, o], r.units[o]),
@@ -105,7 +98,7 @@ def grid(r, sel, iv):
     rows = []
     for s in sel.scenarios:
         row = [s] + list(r.value_label[s])
-        row += [fmt.with_interval(*center_and_interval(r, iv, s, o), r.units[o]) for o in heads]
+        row += [fmt.with_interval(*iv.values(r, s, o), r.units[o]) for o in heads]
         rows.append(row)
     return (["## Scenarios", "", f"Median [{iv.label}] of the headline outputs in every scenario "
              "(axis values by label; `scenarios.csv` has them as numbers).", ""] +
