@@ -1,10 +1,11 @@
 """tools/report on real result files: the Epoch article job (statistics only, and with every
-draw stored), the 72-scenario sweep, Ishigami with Sobol indices and tornado (5 quantile
-levels, and only P25/P50/P75 so the widest stored interval stands in for the 90% one), and the
-two-scenario Ishigami grid. Every number in every CSV must equal the HDF5 value bit for bit,
-every figure must be a PNG of sensible size linked from report.md, and bad input (a text file,
-HDF5 without the costsweep attribute, a newer layout, a truncated file, unknown names, a
-folder that is not a report) must exit 2 with one clear line and leave nothing behind.
+draw stored), the 72-scenario sweep and its one-at-a-time version, Ishigami with Sobol indices
+and tornado (5 quantile levels, and only P25/P50/P75 so the widest stored interval stands in
+for the 90% one), and the two-scenario Ishigami grid. Every number in every CSV must equal the
+HDF5 value bit for bit, every figure must be a PNG of sensible size linked from report.md, and
+bad input (a text file, HDF5 without the costsweep attribute, a newer layout, a truncated file,
+unknown names, a folder that is not a report) must exit 2 with one clear line and leave nothing
+behind.
 (The lifecycle model's job joins this test when that model is merged.)"""
 import csv
 import glob
@@ -231,6 +232,7 @@ def main():
         samples = c.run_job("epoch-2026-article.ini", "samples", "--draws", "4000",
                             "--set", "job.save_samples=yes")
         sweep = c.run_job("epoch-2026-sweep.ini", "sweep", "--draws", "1000")
+        oat = c.run_job("epoch-2026-sweep.ini", "oat", "--draws", "1000", "--set", "grid.mode=oat")
         ishigami = c.run_job("ishigami.ini", "ishigami", "--draws", "4096", "--set",
                              "sensitivity.sobol=yes", "--set", "sensitivity.tornado=yes")
         quartiles = c.run_job("ishigami.ini", "quartiles", "--draws", "4096", "--set",
@@ -241,6 +243,7 @@ def main():
         check_report(c, article, "article", article_figures)
         check_report(c, samples, "samples", article_figures)
         check_report(c, sweep, "sweep", ["shares.png", "grid-share-minimax.png"])
+        check_report(c, oat, "oat", ["scenarios-share-minimax.png"])
         check_report(c, ishigami, "ishigami", ["distribution-y.png", "sobol-y.png",
                                                "tornado-y.png"])
         done = check_report(c, quartiles, "quartiles", ["distribution-y.png"])

@@ -117,5 +117,46 @@ def heatmap(r, iv, grid, o, path):
     return f"{r.outputs[o]} ({what}) across {r.axes[a]} and {r.axes[b]}"
 
 
+MAX_SCENARIOS = 40
+MODES = {"oat": "one axis at a time from the baseline (grid mode oat)",
+         "list": "the scenarios the job lists (grid mode list)"}
+
+
+def shorten(label, width=60):
+    return label if len(label) <= width else label[:width - 1] + "…"
+
+
+def per_scenario(r, iv, scenarios, o, path):
+    """One row per scenario (one-at-a-time and listed grids): centre and interval, with the
+    baseline's centre as a vertical line."""
+    unit = r.units[o]
+    shown = scenarios[:MAX_SCENARIOS]
+    fig, ax = figures.bar_figure(9, len(shown), 0.4)
+    values = [figures.center_interval(r, iv, s, o) for s in shown]
+    y = np.arange(len(shown))[::-1]
+    centers = np.array([v[0] for v in values])
+    if iv.low is not None:
+        ax.errorbar(centers, y, xerr=[centers - [v[1] for v in values],
+                                      [v[2] for v in values] - centers],
+                    fmt="o", color=COLORS[0], ecolor=COLORS[0], capsize=3,
+                    label=f"{iv.center_name} and {iv.label} interval")
+    else:
+        ax.plot(centers, y, "o", color=COLORS[0], label=iv.center_name)
+    if r.baseline in shown:
+        ax.axvline(figures.center_interval(r, iv, r.baseline, o)[0], color="gray",
+                   linestyle="--", linewidth=1, label="baseline")
+    figures.set_rows(ax, [shorten(f"#{s} {r.scenarios[s]}") for s in shown])
+    figures.format_axis(ax, "x", unit, figures.use_log(
+        [v for triple in values for v in triple if v is not None], unit))
+    ax.set_xlabel(figures.axis_label(r.outputs[o], unit))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=9, loc="best")
+    cut = f"; the first {MAX_SCENARIOS} of {len(scenarios)}" if len(shown) < len(scenarios) else ""
+    mode = r.provenance.get("grid_mode", "")
+    figures.title(ax, f"{r.outputs[o]} in every scenario", MODES.get(mode, mode) + cut)
+    figures.save(fig, path)
+    return f"{r.outputs[o]} in every scenario"
+
+
 def draw(r, iv, grid, o, path):
     return (line if len(grid.axes) == 1 else heatmap)(r, iv, grid, o, path)
