@@ -95,7 +95,7 @@ def distribution(r, iv, s, o, path):
     fig, ax = plt.subplots(figsize=(8, 4.5))
     what = iv.center_name
     if r.samples is not None:
-        x = np.asarray(r.samples[s, o, :], dtype=float) * k
+        x = r.draws(s, o) * k
         log = use_log(x, unit)
         bins = np.geomspace(x.min(), x.max(), 60) if log else 60
         ax.hist(x, bins=bins, color=COLORS[0], alpha=0.75)

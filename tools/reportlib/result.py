@@ -30,6 +30,13 @@ class Result:
         self.path = path
         self.samples = None
 
+    def draws(self, s, o):
+        """Every stored draw of output o in scenario s (read now: the file stays open)."""
+        try:
+            return np.asarray(self.samples[s, o, :], dtype=float)
+        except (OSError, ValueError) as error:
+            raise ResultError(f"cannot read the draws of '{self.outputs[o]}' ({error})") from None
+
 
 def strings(f, name):
     return [str(s) for s in dataset(f, name).asstr()[()].ravel()]
