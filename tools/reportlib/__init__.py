@@ -1,0 +1,1 @@
+"""tools/report: costsweep result file -> Markdown report, tidy CSV tables and PNG figures."""

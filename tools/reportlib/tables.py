@@ -1,0 +1,90 @@
+"""Tidy CSV tables (one row per scenario x output x ... x stat) with every number as
+repr(float), so that parsing a CSV value gives back the HDF5 value bit for bit."""
+import csv
+import os
+
+import numpy as np
+
+from . import fmt
+from .result import SOBOL_STATS
+
+
+def value_text(value):
+    """17 significant digits (repr); integers as integers; 'nan' where not applicable."""
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return repr(float(value))
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row[:-1] + [value_text(row[-1])])
+
+
+def summary_rows(r, sel):
+    for s in sel.scenarios:
+        for o in sel.outputs:
+            head = [s, r.scenarios[s], r.outputs[o], r.units[o]]
+            for stat, values in r.stats.items():
+                yield head + [stat, values[s, o]]
+            for q, level in enumerate(r.levels):
+                yield head + [fmt.level_name(level), r.quantiles[s, o, q]]
+
+
+def sobol_rows(r, sel):
+    for s in sel.scenarios:
+        for o in sel.outputs:
+            for g, group in enumerate(r.sobol["groups"]):
+                for stat in SOBOL_STATS:
+                    yield [s, r.scenarios[s], r.outputs[o], group, stat, r.sobol[stat][s, o, g]]
+
+
+def tornado_rows(r, sel):
+    t = r.tornado
+    for s in sel.scenarios:
+        for o in sel.outputs:
+            head = [s, r.scenarios[s], r.outputs[o], r.units[o]]
+            yield head + ["", "base", 0.5, t["base"][s, o]]
+            for g, group in enumerate(t["groups"]):
+                yield head + [group, "low", t["low_level"], t["low"][s, o, g]]
+                yield head + [group, "high", t["high_level"], t["high"][s, o, g]]
+
+
+def rank_rows(r, sel):
+    for measure, arrays in r.rank.items():
+        for s in sel.scenarios:
+            for o in sel.outputs:
+                for i, name in enumerate(r.inputs):
+                    for stat, values in arrays.items():
+                        yield [s, r.scenarios[s], r.outputs[o], name, measure, stat,
+                               values[s, o, i]]
+
+
+def scenario_rows(r, sel):
+    for s in sel.scenarios:
+        for a, axis in enumerate(r.axes):
+            yield [s, r.scenarios[s], axis, r.value_label[s, a], r.value_number[s, a]]
+
+
+def write_all(r, sel, folder):
+    """Writes every table of `r` restricted to the selection; returns the file names."""
+    tables = [("summary.csv", ["scenario_index", "scenario", "output", "unit", "stat", "value"],
+               summary_rows)]
+    if r.axes:
+        tables.append(("scenarios.csv", ["scenario_index", "scenario", "axis", "label",
+                                         "value"], scenario_rows))
+    if r.sobol:
+        tables.append(("sobol.csv", ["scenario_index", "scenario", "output", "group", "stat",
+                                     "value"], sobol_rows))
+    if r.tornado:
+        tables.append(("tornado.csv", ["scenario_index", "scenario", "output", "unit", "group",
+                                       "stat", "level", "value"], tornado_rows))
+    if r.rank:
+        tables.append(("rank.csv", ["scenario_index", "scenario", "output", "input", "measure",
+                                    "stat", "value"], rank_rows))
+    for name, header, rows in tables:
+        write_csv(os.path.join(folder, name), header, rows(r, sel))
+    return [name for name, _, _ in tables]
