@@ -121,6 +121,26 @@ def check_sensitivity(c, f, folder, tag):
                 c.fail(f"{tag}: tornado.csv {row} differs from HDF5 {stored!r}")
 
 
+def check_rank(c, f, folder, tag):
+    present = "sensitivity/rank" in f
+    path = os.path.join(folder, "rank.csv")
+    if os.path.exists(path) != present:
+        c.fail(f"{tag}: rank.csv {'missing' if present else 'written without the data'}")
+    if not present:
+        return
+    outputs, inputs = list(f["outputs/name"].asstr()[:]), list(f["inputs/name"].asstr()[:])
+    data = {name: f["sensitivity/rank/" + name][:] for name in f["sensitivity/rank"]}
+    rows = read_csv(path)
+    if not rows:
+        c.fail(f"{tag}: rank.csv is empty")
+    for row in rows:
+        s, o, i = int(row["scenario_index"]), outputs.index(row["output"]), inputs.index(row["input"])
+        name = row["measure"] + ("" if row["stat"] == "value" else "_" + row["stat"])
+        if not same(row["value"], data[name][s, o, i]):
+            c.fail(f"{tag}: rank.csv {row} differs from HDF5 {data[name][s, o, i]!r}")
+            return
+
+
 def check_scenarios(c, f, folder, tag):
     axes = list(f["scenarios/axis"].asstr()[:])
     path = os.path.join(folder, "scenarios.csv")
@@ -173,6 +193,7 @@ def check_report(c, result, tag, expected_figures, *flags):
     with h5py.File(result, "r") as f:
         check_summary(c, f, folder, tag)
         check_sensitivity(c, f, folder, tag)
+        check_rank(c, f, folder, tag)
         check_scenarios(c, f, folder, tag)
         text = check_figures(c, folder, tag, expected_figures)
         for name in f["outputs/name"].asstr()[:]:
@@ -239,7 +260,7 @@ def main():
                               "job.quantiles=0.25 0.5 0.75")
         crn = c.run_job("ishigami-crn.ini", "crn", "--draws", "4096")
         article_figures = ["shares.png", "entry-costs.png", "distribution-share-minimax.png",
-                           "tornado-share-minimax.png", "sobol-share-minimax.png"]
+                           "tornado-share-minimax.png", "sobol-share-minimax.png", "rank-share-minimax.png"]
         check_report(c, article, "article", article_figures)
         check_report(c, samples, "samples", article_figures)
         check_report(c, sweep, "sweep", ["shares.png", "grid-share-minimax.png"])
