@@ -7,7 +7,6 @@ numbers Epoch AI published (Denain & Wu, 23 March 2026; version B of their code)
 Tolerances are the issue's: medians +-0.4 points / +-$0.5M, interval ends within 3%."""
 import os
 import subprocess
-import sys
 import tempfile
 
 import h5py
@@ -25,10 +24,7 @@ def main():
         assert "share[MiniMax]" in run.stdout, "the run does not print the shares"
         with h5py.File(out, "r") as f:
             failures = check(f)
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    print("epoch article:", "ok" if not failures else f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    harness.finish("epoch article", failures)
 
 
 def check(f):

@@ -1,5 +1,6 @@
 """What every integration test script shares: the command line ctest passes it."""
 import argparse
+import sys
 
 
 def arguments(description=None, extra=None):
@@ -11,3 +12,11 @@ def arguments(description=None, extra=None):
     if extra:
         extra(parser)
     return parser.parse_args()
+
+
+def finish(name, failures):
+    """Prints each failure to stderr and a one-line verdict; exits 1 if anything failed."""
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    print(f"{name}:", "ok" if not failures else f"{len(failures)} failures")
+    sys.exit(1 if failures else 0)

@@ -13,7 +13,6 @@ equals a plain run at the final draws; with a max_draws too small it warns, exit
 that the target was not reached."""
 import os
 import subprocess
-import sys
 import tempfile
 
 import h5py
@@ -148,10 +147,7 @@ def main():
         check_rank(args, work, failures, "sweep", "epoch-2026-sweep.ini", 1500, 100000,
                    [0, 1, 23, 24, 25, 47, 48, 71])
         check_stopping(args, work, failures)
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    print("rank and stopping:", "ok" if not failures else f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    harness.finish("rank and stopping", failures)
 
 
 if __name__ == "__main__":

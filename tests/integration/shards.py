@@ -3,7 +3,6 @@ dataset of a plain 2-rank run, bit for bit (h5diff, provenance excluded); mergin
 duplicated or mismatched set of shards exits 2, names the problem and writes nothing."""
 import os
 import subprocess
-import sys
 import tempfile
 
 import harness
@@ -53,10 +52,7 @@ def main():
         merge(bad, [shards[0], shards[1], shards[1], shards[2]], 2, "is given twice")
         merge(bad, [shards[0], shards[1], other_seed], 2, "differ in seed")
         merge(bad, [shards[0], os.path.join(work, "absent.h5")], 2, "no such file")
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    print("shards:", "ok" if not failures else f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    harness.finish("shards", failures)
 
 
 if __name__ == "__main__":

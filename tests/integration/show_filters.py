@@ -8,7 +8,6 @@ import csv
 import io
 import os
 import subprocess
-import sys
 import tempfile
 
 import h5py
@@ -124,10 +123,7 @@ def main():
             done = show(args, path, *options)
             if done.returncode != 2 or any(x not in done.stderr for x in fragments) or "Traceback" in done.stderr:
                 failures.append(f"show {options}: status {done.returncode}, stderr {done.stderr[:300]!r}")
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    print("show filters:", "ok" if not failures else f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    harness.finish("show filters", failures)
 
 
 if __name__ == "__main__":

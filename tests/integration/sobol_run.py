@@ -5,7 +5,6 @@ job gives the same indices (the two models agree to the last bits or nearly); an
 statistics do not change when Sobol indices are asked for (they come from the base draws)."""
 import os
 import subprocess
-import sys
 import tempfile
 
 import h5py
@@ -48,10 +47,7 @@ def main():
         for name in ("mean", "sd", "quantiles"):
             if not np.array_equal(builtin["summary/" + name][:], plain["summary/" + name][:]):
                 failures.append(f"summary/{name} changed when Sobol indices were asked for")
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    print("sobol run:", "ok" if not failures else f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    harness.finish("sobol run", failures)
 
 
 if __name__ == "__main__":
