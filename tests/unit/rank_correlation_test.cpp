@@ -92,6 +92,23 @@ TEST(RankCorrelationTest, SpearmanAndPrccMatchSecondMethodsOnTies) {
   }
 }
 
+TEST(RankCorrelationTest, LargeSamplesSumRankProductsInExactChunks) {
+  // Beyond n = 208,064 (n^3 > 2^53) the rank products no longer sum exactly in one pass of
+  // doubles: the Gram matrix is built from exact chunks. Same answers as Pearson on ranks.
+  const Eigen::Index n = 300000;
+  Eigen::ArrayXXd inputs(n, 2), outputs(n, 1);
+  inputs.col(0) = normals(n, 1);
+  inputs.col(1) = (normals(n, 2) * 3).round();  // ties
+  outputs.col(0) = inputs.col(0) - 0.3 * inputs.col(1) + normals(n, 3);
+  const auto r = rank_correlations(inputs, outputs);
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    EXPECT_NEAR(r.spearman[static_cast<std::size_t>(i)],
+                pearson(centred_ranks(inputs.col(i)), centred_ranks(outputs.col(0))), 1e-12);
+    EXPECT_NEAR(r.prcc[static_cast<std::size_t>(i)], prcc_by_residuals(inputs, outputs.col(0), i),
+                1e-10);
+  }
+}
+
 TEST(RankCorrelationTest, MeasuresIgnoreMonotoneTransforms) {
   const Eigen::Index n = 5000;
   Eigen::ArrayXXd inputs(n, 2), outputs(n, 2);

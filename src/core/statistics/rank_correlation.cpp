@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
+#include <utility>
 
 #include "core/distributions/distribution.hpp"
 
@@ -18,24 +18,52 @@ __extension__ using Int128 = __int128;  // GCC/Clang extension: exact sums of ra
 /// multiple of 1/2), so products and sums of them are exact in integers.
 std::vector<std::int64_t> doubled_centred_ranks(const Eigen::Ref<const Eigen::ArrayXd>& values) {
   const auto n = static_cast<std::size_t>(values.size());
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const double x = values[static_cast<Eigen::Index>(a)], y = values[static_cast<Eigen::Index>(b)];
-    return x < y || (x == y && a < b);
-  });
+  // (value, position) pairs sort without indirection; tied values get one rank whatever their
+  // order, so the result depends only on the values.
+  std::vector<std::pair<double, std::size_t>> sorted(n);
+  for (std::size_t j = 0; j < n; ++j) sorted[j] = {values[static_cast<Eigen::Index>(j)], j};
+  std::sort(sorted.begin(), sorted.end());
   std::vector<std::int64_t> doubled(n);
   for (std::size_t first = 0; first < n;) {
     std::size_t last = first + 1;
-    const double v = values[static_cast<Eigen::Index>(order[first])];
-    while (last < n && values[static_cast<Eigen::Index>(order[last])] == v) ++last;
+    while (last < n && sorted[last].first == sorted[first].first) ++last;
     // Ranks first+1 .. last share their mean (first + 1 + last) / 2; doubled and centred:
     const auto value =
         static_cast<std::int64_t>(first + 1 + last) - static_cast<std::int64_t>(n + 1);
-    for (std::size_t j = first; j < last; ++j) doubled[order[j]] = value;
+    for (std::size_t j = first; j < last; ++j) doubled[sorted[j].second] = value;
     first = last;
   }
   return doubled;
+}
+
+/// R^T R of whole numbers |r| < n (n = rows), exactly, hence the same bits in any summation
+/// order. Each chunk of rows is small enough that every partial sum of its products stays below
+/// 2^53, so its product in doubles (Eigen's blocked, vectorised kernel) is exact; the chunks'
+/// sums add up in 128-bit integers.
+Eigen::MatrixXd exact_gram(const Eigen::MatrixXd& r) {
+  const auto n = static_cast<std::uint64_t>(r.rows());
+  const Eigen::Index m = r.cols();
+  constexpr std::uint64_t kExact = std::uint64_t{1} << 53;
+  const std::uint64_t square = std::max<std::uint64_t>(1, n * n);  // n <= 1e7: no overflow
+  const auto chunk = static_cast<Eigen::Index>(std::max<std::uint64_t>(1, kExact / square));
+  std::vector<Int128> sums(static_cast<std::size_t>(m * m), 0);
+  Eigen::MatrixXd part(m, m);
+  for (Eigen::Index first = 0; first < r.rows(); first += chunk) {
+    const Eigen::Index rows = std::min(chunk, r.rows() - first);
+    part.noalias() = r.middleRows(first, rows).transpose() * r.middleRows(first, rows);
+    for (Eigen::Index a = 0; a < m; ++a) {
+      for (Eigen::Index b = 0; b < m; ++b) {
+        sums[static_cast<std::size_t>(a * m + b)] += static_cast<std::int64_t>(part(a, b));
+      }
+    }
+  }
+  Eigen::MatrixXd gram(m, m);
+  for (Eigen::Index a = 0; a < m; ++a) {
+    for (Eigen::Index b = 0; b < m; ++b) {
+      gram(a, b) = static_cast<double>(sums[static_cast<std::size_t>(a * m + b)]);
+    }
+  }
+  return gram;
 }
 
 /// Fisher-z interval of a correlation r with standard error se on the z scale.
@@ -79,25 +107,17 @@ RankCorrelations rank_correlations(const Eigen::Ref<const Eigen::ArrayXXd>& inpu
   const auto n_in = static_cast<std::size_t>(inputs.cols());
   const auto n_out = static_cast<std::size_t>(outputs.cols());
   const std::size_t m = n_in + n_out;
-  std::vector<std::vector<std::int64_t>> ranks;
+  Eigen::MatrixXd ranks(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
   for (std::size_t v = 0; v < m; ++v) {
-    ranks.push_back(v < n_in
-                        ? doubled_centred_ranks(inputs.col(static_cast<Eigen::Index>(v)))
-                        : doubled_centred_ranks(outputs.col(static_cast<Eigen::Index>(v - n_in))));
-  }
-  // Gram matrix of the doubled ranks in 128-bit integers: exact, so independent of order.
-  // |2r - n - 1| < n, so each product is below n^2 and a sum below n^3 (fits for n < 5e12).
-  Eigen::MatrixXd gram(m, m);
-  for (std::size_t a = 0; a < m; ++a) {
-    for (std::size_t b = 0; b <= a; ++b) {
-      Int128 sum = 0;
-      const auto* x = ranks[a].data();
-      const auto* y = ranks[b].data();
-      for (std::size_t j = 0; j < n; ++j) sum += static_cast<Int128>(x[j] * y[j]);
-      gram(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = static_cast<double>(sum);
-      gram(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = static_cast<double>(sum);
+    const auto doubled =
+        v < n_in ? doubled_centred_ranks(inputs.col(static_cast<Eigen::Index>(v)))
+                 : doubled_centred_ranks(outputs.col(static_cast<Eigen::Index>(v - n_in)));
+    for (std::size_t j = 0; j < n; ++j) {
+      ranks(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(v)) =
+          static_cast<double>(doubled[j]);
     }
   }
+  const Eigen::MatrixXd gram = exact_gram(ranks);
   const auto correlation = [&](std::size_t a, std::size_t b) {
     const double d = gram(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(a)) *
                      gram(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(b));
