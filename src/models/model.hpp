@@ -85,7 +85,8 @@ class Model {
   virtual void evaluate(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block> outputs) const = 0;
   /// Problems with the inputs' supports taken together that single bounds cannot express (e.g.
   /// a model too big for any replica), one message each; ranges follow inputs(). The study calls
-  /// it once every input's distribution is known and within its bounds. Default: none.
+  /// it once every input's distribution is known and within its bounds, and adds the job's path
+  /// to messages that do not end in a `[context]`. Default: none.
   virtual std::vector<std::string> check_ranges(const std::vector<InputRange>& ranges) const;
 };
 

@@ -206,7 +206,9 @@ void Builder::check_ranges(const Study& study) {
   for (const auto& input : study.inputs) {
     ranges.push_back({input.distribution->support_lower(), input.distribution->support_upper()});
   }
-  for (const auto& message : study.model->check_ranges(ranges)) problems_.push_back(message);
+  for (const auto& message : study.model->check_ranges(ranges)) {
+    problems_.push_back(message.back() == ']' ? message : message + " [" + source_.path + "]");
+  }
 }
 
 void Builder::check_plan(const Study& study) {
