@@ -2,6 +2,9 @@
 // `lifecycle`" states every formula used here).
 #include "models/lifecycle.hpp"
 
+#include <cmath>
+#include <sstream>
+
 namespace costsweep::models {
 namespace {
 
@@ -10,6 +13,12 @@ constexpr double kDaysPerMonth = 365.25 / 12.0;
 constexpr double kSecondsPerHour = 3600.0;
 constexpr double kJoulesPerKwh = 3.6e6;
 constexpr double kMillion = 1e6;
+
+std::string number_text(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
 
 }  // namespace
 
@@ -123,6 +132,32 @@ void Lifecycle::integrate_lifetime(const Eigen::Ref<const Block>& inputs,
   outputs.col(kLifetimeTokens) = served;
   outputs.col(kCostPerMillionLifetime) = spent / served * kMillion;
   outputs.col(kMonthsToPassTraining) = passed;
+}
+
+std::vector<std::string> Lifecycle::check_ranges(const std::vector<InputRange>& ranges) const {
+  std::vector<std::string> problems;
+  const auto top = [&](int input) { return ranges.at(static_cast<std::size_t>(input)).upper; };
+  if (top(kActiveParams) > ranges.at(kTotalParams).lower) {
+    problems.push_back("cannot use inputs.active_params: it reaches " +
+                       number_text(top(kActiveParams)) + ", above the least total_params (" +
+                       number_text(ranges.at(kTotalParams).lower) +
+                       "); active parameters are a subset of the total");
+  }
+  const double memory =
+      replica_memory_bytes(top(kTotalParams), plan_.bytes_per_weight, top(kBatchSize),
+                           top(kContextTokens), top(kKvBytesPerToken), top(kActivationOverhead));
+  const double gpus = std::ceil(memory / plan_.memory_bytes);
+  if (!(gpus <= plan_.max_gpus_per_replica)) {
+    problems.push_back(
+        "cannot fit the model in a replica: at the largest total_params, batch_size, "
+        "context_tokens, kv_bytes_per_token and activation_overhead its inputs allow, a replica "
+        "needs " +
+        number_text(memory) + " bytes, " + number_text(gpus) + " GPUs of " + plan_.hardware + " (" +
+        number_text(plan_.memory_bytes) + " bytes each) at " + plan_.precision +
+        ", more than max_gpus_per_replica = " + number_text(plan_.max_gpus_per_replica) +
+        "; raise it, quantize, or bound those inputs " + plan_.max_gpus_where);
+  }
+  return problems;
 }
 
 }  // namespace costsweep::models

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <sstream>
 
 #include "core/errors/errors.hpp"
 #include "models/lifecycle.hpp"
@@ -127,12 +126,6 @@ std::optional<double> positive_number(const std::string& text) {
     return std::nullopt;
   }
   return value;
-}
-
-std::string number_text(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
 }
 
 class PlanBuilder {
@@ -262,32 +255,6 @@ LifecyclePlan PlanBuilder::build() {
 }
 
 }  // namespace
-
-std::vector<std::string> Lifecycle::check_ranges(const std::vector<InputRange>& ranges) const {
-  std::vector<std::string> problems;
-  const auto top = [&](int input) { return ranges.at(static_cast<std::size_t>(input)).upper; };
-  if (top(kActiveParams) > ranges.at(kTotalParams).lower) {
-    problems.push_back("cannot use inputs.active_params: it reaches " +
-                       number_text(top(kActiveParams)) + ", above the least total_params (" +
-                       number_text(ranges.at(kTotalParams).lower) +
-                       "); active parameters are a subset of the total");
-  }
-  const double memory =
-      replica_memory_bytes(top(kTotalParams), plan_.bytes_per_weight, top(kBatchSize),
-                           top(kContextTokens), top(kKvBytesPerToken), top(kActivationOverhead));
-  const double gpus = std::ceil(memory / plan_.memory_bytes);
-  if (!(gpus <= plan_.max_gpus_per_replica)) {
-    problems.push_back(
-        "cannot fit the model in a replica: at the largest total_params, batch_size, "
-        "context_tokens, kv_bytes_per_token and activation_overhead its inputs allow, a replica "
-        "needs " +
-        number_text(memory) + " bytes, " + number_text(gpus) + " GPUs of " + plan_.hardware + " (" +
-        number_text(plan_.memory_bytes) + " bytes each) at " + plan_.precision +
-        ", more than max_gpus_per_replica = " + number_text(plan_.max_gpus_per_replica) +
-        "; raise it, quantize, or bound those inputs " + plan_.max_gpus_where);
-  }
-  return problems;
-}
 
 LifecyclePlan plan_lifecycle(const ModelConfig& config) { return PlanBuilder(config).build(); }
 
