@@ -117,8 +117,9 @@ void Lifecycle::integrate_lifetime(const Eigen::Ref<const Block>& inputs,
     month_tokens = first_tokens * volume;
     month_cost = month_tokens * cost_per_token * price;
     weight = (lifetime - m).min(1.0).max(0.0);
-    spent += weight * month_cost;
-    served += weight * month_tokens;
+    // Months past the lifetime add exact zeros, even where extreme growth overflowed to inf.
+    spent += (weight > 0.0).select(weight * month_cost, 0.0);
+    served += (weight > 0.0).select(weight * month_tokens, 0.0);
     now = !crossed && (cumulative + month_cost >= training);
     passed = now.select(m + (training - cumulative) / month_cost, passed);
     crossed = crossed || now;

@@ -205,6 +205,19 @@ TEST(LifecycleTest, BreakEvenInterpolatesInsideTheMonthItHappens) {
   EXPECT_EQ(run(model, x)[kMonthsToPassTraining], kMaxLifetimeMonths);
 }
 
+TEST(LifecycleTest, OverflowPastTheLifetimeLeavesTheLifetimeSumsFinite) {
+  const Lifecycle model(plan_lifecycle(config()));
+  auto x = inputs_a();
+  // Tokens overflow to inf after ~410 months, long after month 12; the break-even search goes on
+  // until then because no finite month reaches a training cost of 1.7e308.
+  x[kRequestGrowth] = 1e9;
+  x[kTrainingCost] = 1.7e308;
+  x[kFinalRunShare] = 1.0;
+  const auto y = run(model, x);
+  EXPECT_TRUE(std::isfinite(y[kInferenceCost]));
+  EXPECT_TRUE(std::isfinite(y[kCostPerMillionLifetime]));
+}
+
 TEST(LifecycleTest, BlocksGiveTheSameBitsAsSingleDraws) {
   const Lifecycle model(plan_lifecycle(config()));
   Block in(3, kLifecycleInputCount);
