@@ -189,7 +189,7 @@ std::vector<InputSpec> FormulaBuilder::input_specs() const {
   }
   std::vector<InputSpec> specs;
   for (const auto& [name, outputs] : users) {
-    specs.push_back({name, name, "", "", "variable of the formula of " + join(outputs), ""});
+    specs.push_back({name, name, "", "", "variable of the formula of " + join(outputs), "", {}});
   }
   return specs;
 }

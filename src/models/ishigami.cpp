@@ -5,7 +5,7 @@ namespace costsweep::models {
 Ishigami::Ishigami(double a, double b) : a_(a), b_(b) {
   for (const char* name : {"x1", "x2", "x3"}) {
     inputs_.push_back(
-        {name, name, "uniform(-pi, pi)", "1", "Ishigami input, U(-pi, pi) by definition", ""});
+        {name, name, "uniform(-pi, pi)", "1", "Ishigami input, U(-pi, pi) by definition", "", {}});
   }
   outputs_.push_back({"y", "1", "sin x1 + a sin^2 x2 + b x3^4 sin x1"});
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// The model interface: named inputs and outputs, evaluated on blocks of draws.
 #include <Eigen/Core>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,28 @@
 #include "models/table.hpp"
 
 namespace costsweep::models {
+
+/// The values an input may take, e.g. (0, 1] for a utilization. The study rejects a job whose
+/// distribution for the input has support reaching outside, before any draw.
+struct Bounds {
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+  bool lower_open = false;  ///< true: lower itself is excluded
+  bool upper_open = false;
+
+  /// Whether a distribution with this support stays inside. A continuous distribution takes
+  /// its support's endpoints with probability 0 (draws invert u in (0, 1)), so it may touch an
+  /// open bound; a fixed number (fixed = true) may not.
+  bool admits(double support_lower, double support_upper, bool fixed) const;
+  /// The interval as written in messages, e.g. `(0, 1]` or `[1, inf)`.
+  std::string describe() const;
+};
+
+/// The support [lower, upper] of one input's distribution (equal for a fixed number).
+struct InputRange {
+  double lower = 0.0;
+  double upper = 0.0;
+};
 
 /// One uncertain input of a model: a random variable drawn from its own stream. Several inputs
 /// may share a group, the assumption they are draws of (e.g. `mfu.pretrain[MiniMax]` and
@@ -21,6 +44,7 @@ struct InputSpec {
   std::string unit;
   std::string description;
   std::string default_origin;  ///< where default_spec came from (a data cell), for messages
+  Bounds bounds;               ///< allowed values; unbounded unless the model says otherwise
 };
 
 /// One output of a model.
@@ -59,6 +83,11 @@ class Model {
   /// inputs: B x inputs().size(); outputs: B x outputs().size(), same B. Columns follow the
   /// order of inputs() and outputs().
   virtual void evaluate(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block> outputs) const = 0;
+  /// Problems with the inputs' supports taken together that single bounds cannot express (e.g.
+  /// a model too big for any replica), one message each; ranges follow inputs(). The study calls
+  /// it once every input's distribution is known and within its bounds, and adds the job's path
+  /// to messages that do not end in a `[context]`. Default: none.
+  virtual std::vector<std::string> check_ranges(const std::vector<InputRange>& ranges) const;
 };
 
 using ModelPtr = std::shared_ptr<const Model>;

@@ -2,6 +2,7 @@
 
 #include "models/formula.hpp"
 #include "models/ishigami.hpp"
+#include "models/lifecycle.hpp"
 #include "models/model.hpp"
 #include "models/training_cost.hpp"
 
@@ -15,6 +16,7 @@ const std::vector<ModelInfo>& registry() {
        {{"a", ParameterKind::kNumber, "7", "weight of sin^2 x2"},
         {"b", ParameterKind::kNumber, "0.1", "weight of x3^4 sin x1"}},
        &Ishigami::make},
+      lifecycle_info(),
       training_cost_info(),
   };
   return models;

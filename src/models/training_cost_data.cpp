@@ -135,7 +135,7 @@ int PlanBuilder::add_input(const std::string& name, const std::string& group,
                            const std::string& spec, const std::string& origin,
                            const std::string& unit) {
   const auto [it, added] = input_index_.emplace(name, static_cast<int>(plan_.inputs.size()));
-  if (added) plan_.inputs.push_back({name, group, spec, unit, "", origin});
+  if (added) plan_.inputs.push_back({name, group, spec, unit, "", origin, {}});
   return it->second;
 }
 

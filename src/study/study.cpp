@@ -35,6 +35,10 @@ class Builder {
   void resolve_job_settings(Study& study);
   void resolve_model(Study& study);
   void resolve_inputs(Study& study);
+  void check_bounds(const models::InputSpec& input, const std::string& key,
+                    const std::string& where, const std::string& spec,
+                    const dist::Distribution& distribution);
+  void check_ranges(const Study& study);
   void resolve_quantiles(Study& study);
   void check_plan(Study& study);
   void resolve_output(Study& study);
@@ -43,6 +47,7 @@ class Builder {
   const JobSource& source_;
   std::map<std::string, const JobEntry*> effective_;
   std::vector<std::string> problems_;
+  bool bounds_failed_ = false;
 };
 
 void Builder::problem(const std::string& key, const std::string& reason) {
@@ -161,7 +166,9 @@ void Builder::resolve_inputs(Study& study) {
       continue;
     }
     try {
-      study.inputs.push_back({input.name, input.group, spec, dist::parse(spec),
+      auto distribution = dist::parse(spec);
+      check_bounds(input, key, where, spec, *distribution);
+      study.inputs.push_back({input.name, input.group, spec, std::move(distribution),
                               random::stream_id("inputs." + input.name + source_.stream_salt)});
     } catch (const dist::SpecError& e) {
       if (where.empty()) {
@@ -170,6 +177,37 @@ void Builder::resolve_inputs(Study& study) {
         problems_.push_back(std::string(e.what()) + " [" + where + "]");
       }
     }
+  }
+}
+
+void Builder::check_bounds(const models::InputSpec& input, const std::string& key,
+                           const std::string& where, const std::string& spec,
+                           const dist::Distribution& distribution) {
+  const double lower = distribution.support_lower(), upper = distribution.support_upper();
+  const bool fixed = distribution.is_fixed();
+  if (input.bounds.admits(lower, upper, fixed)) return;
+  std::ostringstream reason;
+  reason << "cannot use " << key << " '" << spec
+         << "': " << (lower == upper ? "the value " : "its values reach ")
+         << (input.bounds.admits(lower, lower, fixed) ? upper : lower) << ", outside "
+         << input.bounds.describe() << " (" << input.name
+         << (input.description.empty() ? "" : ": " + input.description) << ")";
+  if (where.empty()) {
+    problem(key, reason.str());
+  } else {
+    problems_.push_back(reason.str() + " [" + where + "]");
+  }
+  bounds_failed_ = true;
+}
+
+void Builder::check_ranges(const Study& study) {
+  if (bounds_failed_ || study.inputs.size() != study.model->inputs().size()) return;
+  std::vector<models::InputRange> ranges;
+  for (const auto& input : study.inputs) {
+    ranges.push_back({input.distribution->support_lower(), input.distribution->support_upper()});
+  }
+  for (const auto& message : study.model->check_ranges(ranges)) {
+    problems_.push_back(message.back() == ']' ? message : message + " [" + source_.path + "]");
   }
 }
 
@@ -305,7 +343,10 @@ StudyPtr Builder::build() {
   collect_entries();
   resolve_job_settings(*study);
   resolve_model(*study);
-  if (study->model) resolve_inputs(*study);
+  if (study->model) {
+    resolve_inputs(*study);
+    check_ranges(*study);
+  }
   resolve_quantiles(*study);
   if (study->model) {
     std::map<std::string, std::string> group_keys;

@@ -17,6 +17,16 @@ output = {out}
 x1 = uniform(-pi, pi)
 """
 
+# A lifecycle job on the repository's hardware table (its folder is filled in by main()).
+LIFECYCLE = """[job]
+model = lifecycle
+draws = 1000
+output = {out}
+[model]
+hardware_table = {configs}/hardware.csv
+[inputs]
+"""
+
 # (name, job text or None for "no such file", extra args, expected message fragments)
 CASES = [
     ("bad_spec", GOOD + "x2 = gamma(1, 2)\n", [], ["unknown", "gamma", "line 8", "inputs.x2"]),
@@ -26,7 +36,7 @@ CASES = [
     ("unknown_key", GOOD.replace("seed = 5", "sead = 5"), [],
      ["key 'job.sead': unknown key", "line 4", "job.seed"]),
     ("unknown_model", GOOD.replace("ishigami", "ishigamy"), [],
-     ["unknown model", "ishigamy", "models: formula, ishigami, training_cost", "line 2"]),
+     ["unknown model", "ishigamy", "models: formula, ishigami, lifecycle, training_cost", "line 2"]),
     ("zero_draws", GOOD.replace("draws = 1000", "draws = 0"), [], ["draws '0'", "line 3", "1 to 2^53"]),
     ("negative_draws", GOOD.replace("draws = 1000", "draws = -5"), [], ["draws '-5'", "line 3"]),
     ("fractional_draws", GOOD.replace("draws = 1000", "draws = 10.5"), [], ["draws '10.5'"]),
@@ -74,6 +84,23 @@ CASES = [
     ("bad_rank_flag", GOOD + "[sensitivity]\nrank = maybe\n", [], ["rank 'maybe'", "yes or no"]),
     ("rank_draws_too_few", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 3\n", [],
      ["rank_draws '3'", "10 to 10000000"]),
+    ("lifecycle_utilization_above_one", LIFECYCLE + "compute_utilization = uniform(0.3, 1.2)\n", [],
+     ["inputs.compute_utilization 'uniform(0.3, 1.2)': its values reach 1.2, outside (0, 1]",
+      "line 8"]),
+    ("lifecycle_zero_utilization", LIFECYCLE, ["--set", "inputs.bandwidth_utilization=0"],
+     ["inputs.bandwidth_utilization '0': the value 0, outside (0, 1]", "--set"]),
+    ("lifecycle_zero_lifetime", LIFECYCLE + "lifetime_months = 0\n", [],
+     ["inputs.lifetime_months '0': the value 0, outside (0, 600]", "line 8"]),
+    ("lifecycle_precision_hardware_lacks",
+     LIFECYCLE.replace("[inputs]", "hardware = NVIDIA V100 SXM2 32GB\nprecision = fp8\n[inputs]"), [],
+     ["NVIDIA V100 SXM2 32GB has no fp8 peak in", "hardware.csv row 2 (line 3), column 'fp8_dense_flops'",
+      "key model.precision"]),
+    ("lifecycle_unknown_hardware", LIFECYCLE.replace("[inputs]", "hardware = TPU v9\n[inputs]"), [],
+     ["model.hardware 'TPU v9': no such row", "NVIDIA H100 SXM5 80GB", "line 7"]),
+    ("lifecycle_too_big_for_replica", LIFECYCLE.replace("[inputs]", "max_gpus_per_replica = 8\n[inputs]"),
+     [], ["cannot fit the model in a replica", "more than max_gpus_per_replica = 8", "line 7"]),
+    ("lifecycle_unbounded_params", LIFECYCLE + "total_params = lognormal(p10=1e12, p90=2e12)\n", [],
+     ["cannot fit the model in a replica", "inf GPUs"]),
 ]
 
 
@@ -84,7 +111,7 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
     job = os.path.join(case_dir, "job.ini")
     if text is not None:
         with open(job, "w") as f:
-            f.write(text.format(out=out))
+            f.write(text.format(out=out, configs=CONFIGS))
     args = [a.format(work=case_dir) for a in extra]
     command = [costsweep, "run", job, "-q"] + args
     if ranks > 1:
@@ -106,8 +133,13 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
     return not problems
 
 
+CONFIGS = ""
+
+
 def main():
+    global CONFIGS
     args = harness.arguments()
+    CONFIGS = os.path.abspath(os.path.join(args.jobs, "..", "configs"))
     failures = 0
     with tempfile.TemporaryDirectory() as work:
         # The good job itself must pass, or every case below proves nothing.

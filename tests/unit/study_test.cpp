@@ -89,5 +89,46 @@ TEST(StudyTest, InputStreamsAreKeyedByName) {
   EXPECT_NE(study->inputs[1].stream, study->inputs[2].stream);
 }
 
+/// A lifecycle job whose hardware table is served from memory (one accelerator, GPU-X).
+JobSource lifecycle_job(std::vector<JobEntry> entries) {
+  entries.push_back(line("job.model", "lifecycle", 2));
+  entries.push_back(line("model.hardware_table", "hw.csv", 4));
+  entries.push_back(line("model.hardware", "GPU-X", 5));
+  return JobSource{"test.ini",
+                   "",
+                   std::move(entries),
+                   [](const std::string&) {
+                     return std::string(
+                         "name,bf16_dense_flops,hbm_bandwidth_bytes_per_s,memory_bytes,tdp_w\n"
+                         "GPU-X,1e15,2e12,80e9,1000\n");
+                   },
+                   {}};
+}
+
+TEST(StudyTest, DistributionOutsideAnInputsAllowedRangeNamesKeyAndRange) {
+  const std::string problems =
+      problems_of(lifecycle_job({line("inputs.compute_utilization", "uniform(0.3, 1.2)", 8),
+                                 line("inputs.lifetime_months", "0", 9),
+                                 line("inputs.bandwidth_utilization", "uniform(0, 1)", 10)}));
+  EXPECT_NE(problems.find("cannot use inputs.compute_utilization 'uniform(0.3, 1.2)': its values "
+                          "reach 1.2, outside (0, 1] (compute_utilization: achieved / peak "
+                          "FLOP/s) [test.ini line 8, key inputs.compute_utilization]"),
+            std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("cannot use inputs.lifetime_months '0': the value 0, outside (0, 600]"),
+            std::string::npos);
+  // uniform(0, 1) touches the open bound but never draws 0 itself.
+  EXPECT_EQ(problems.find("bandwidth_utilization"), std::string::npos);
+}
+
+TEST(StudyTest, ModelRangeCheckRunsOnTheResolvedSupports) {
+  // The defaults are bounded and fit in 128 GPUs of 80 GB; a lognormal total reaches infinity.
+  EXPECT_EQ(problems_of(lifecycle_job({})), "");
+  EXPECT_NE(
+      problems_of(lifecycle_job({line("inputs.total_params", "lognormal(p10=1e12, p90=2e12)", 8)}))
+          .find("cannot fit the model in a replica"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace costsweep::study
