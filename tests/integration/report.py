@@ -1,7 +1,8 @@
 """tools/report on real result files: the Epoch article job (statistics only, and with every
 draw stored), the 72-scenario sweep and its one-at-a-time version, Ishigami with Sobol indices
 and tornado (5 quantile levels, and only P25/P50/P75 so the widest stored interval stands in
-for the 90% one), and the two-scenario Ishigami grid. Every number in every CSV must equal the
+for the 90% one), the two-scenario Ishigami grid, and the lifecycle frontier job and its
+quantization grid. Every number in every CSV must equal the
 HDF5 value bit for bit, every figure must be a PNG of sensible size linked from report.md, and
 bad input (a text file, HDF5 without the costsweep attribute, a newer layout, a truncated file,
 unknown names, a folder that is not a report) must exit 2 with one clear line and leave nothing
@@ -259,6 +260,8 @@ def main():
         quartiles = c.run_job("ishigami.ini", "quartiles", "--draws", "4096", "--set",
                               "job.quantiles=0.25 0.5 0.75")
         crn = c.run_job("ishigami-crn.ini", "crn", "--draws", "4096")
+        lifecycle = c.run_job("lifecycle-frontier.ini", "lifecycle", "--draws", "2000")
+        quantization = c.run_job("lifecycle-quantization.ini", "quantization", "--draws", "2000")
         article_figures = ["shares.png", "entry-costs.png", "distribution-share-minimax.png",
                            "tornado-share-minimax.png", "sobol-share-minimax.png", "rank-share-minimax.png"]
         check_report(c, article, "article", article_figures)
@@ -271,6 +274,9 @@ def main():
         if done and "widest stored interval, P25–P75" not in done.stderr:
             c.fail(f"quartiles: no note that P25-P75 stands in: {done.stderr!r}")
         check_report(c, crn, "crn", ["grid-y.png"])
+        check_report(c, lifecycle, "lifecycle", ["distribution-cost-per-million-tokens-launch.png",
+                                                 "tornado-inference-over-training.png"])
+        check_report(c, quantization, "quantization", ["grid-cost-per-million-tokens-launch.png"])
         again = c.report(ishigami, os.path.join(work, "report-ishigami"))
         if again.returncode != 0:
             c.fail(f"replacing an earlier report: exit {again.returncode}: {again.stderr}")
