@@ -71,7 +71,8 @@ def format_axis(ax, which, unit, log):
 
 def title(ax, main, sub=None):
     """A bold main line and a wrapped explanatory line, no wider than the figure."""
-    width = int(ax.figure.get_figwidth() * 10)
+    # About 9 characters of 12-point text per inch, from the axes' left edge to the figure's right.
+    width = int(ax.figure.get_figwidth() * 9)
     ax.set_title(wrap(main, width) + ("\n" + wrap(sub, width) if sub else ""),
                  loc="left")
 
