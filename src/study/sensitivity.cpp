@@ -98,4 +98,39 @@ SensitivityPlan resolve_sensitivity(
   return plan;
 }
 
+void resolve_stopping(SensitivityPlan& sensitivity, sampling::Plan sampling_plan,
+                      std::uint64_t n_draws,
+                      const std::function<std::string(const std::string&)>& value,
+                      const std::function<void(const std::string&, const std::string&)>& problem) {
+  const std::string max_text = value("sensitivity.max_draws");
+  if (sensitivity.target_halfwidth > 0) {
+    if (!sensitivity.sobol) {
+      problem("sensitivity.target_halfwidth",
+              "cannot use a stopping rule without Sobol indices: it watches their intervals; set "
+              "sensitivity.sobol = yes or remove target_halfwidth");
+    }
+    if (sampling_plan == sampling::Plan::kLatinHypercube) {
+      problem("sensitivity.target_halfwidth",
+              "cannot use a stopping rule with the lhs plan: Latin hypercube strata depend on the "
+              "total draws, so draws cannot be added; use job.plan = mc or sobol");
+    }
+    if (max_text == "64 x job.draws") {
+      sensitivity.max_draws = n_draws * 64;
+    } else if (const auto n = detail::parse_whole(max_text, 1, std::uint64_t{1} << 53)) {
+      sensitivity.max_draws = *n;
+    } else {
+      problem("sensitivity.max_draws",
+              "cannot use max_draws '" + max_text + "': expected a whole number from 1 to 2^53");
+    }
+    if (sensitivity.max_draws != 0 && sensitivity.max_draws < n_draws) {
+      problem("sensitivity.max_draws", "cannot use max_draws '" + max_text +
+                                           "': it is below job.draws (" + std::to_string(n_draws) +
+                                           ")");
+    }
+  } else if (max_text != "64 x job.draws") {
+    problem("sensitivity.max_draws",
+            "cannot use max_draws without a stopping rule: set sensitivity.target_halfwidth");
+  }
+}
+
 }  // namespace costsweep::study

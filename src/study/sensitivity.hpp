@@ -20,4 +20,12 @@ SensitivityPlan resolve_sensitivity(
     const std::map<std::string, std::string>& group_keys,
     const std::function<void(const std::string&, const std::string&)>& problem);
 
+/// The stopping rule (`sensitivity.target_halfwidth`, `max_draws`) against the job's sampling
+/// plan and draws: Latin hypercube strata cannot grow, the rule needs Sobol indices; sets
+/// sensitivity.max_draws (default 64 x draws). value and problem as for resolve_sensitivity.
+void resolve_stopping(SensitivityPlan& sensitivity, sampling::Plan sampling_plan,
+                      std::uint64_t n_draws,
+                      const std::function<std::string(const std::string&)>& value,
+                      const std::function<void(const std::string&, const std::string&)>& problem);
+
 }  // namespace costsweep::study

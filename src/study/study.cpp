@@ -40,7 +40,7 @@ class Builder {
                     const dist::Distribution& distribution);
   void check_ranges(const Study& study);
   void resolve_quantiles(Study& study);
-  void check_plan(Study& study);
+  void check_plan(const Study& study);
   void resolve_output(Study& study);
   void check_unknown_keys(const Study& study);
 
@@ -211,37 +211,7 @@ void Builder::check_ranges(const Study& study) {
   }
 }
 
-void Builder::check_plan(Study& study) {
-  auto& sensitivity = study.sensitivity;
-  const std::string max_text = value_of("sensitivity.max_draws");
-  if (sensitivity.target_halfwidth > 0) {
-    if (!sensitivity.sobol) {
-      problem("sensitivity.target_halfwidth",
-              "cannot use a stopping rule without Sobol indices: it watches their intervals; set "
-              "sensitivity.sobol = yes or remove target_halfwidth");
-    }
-    if (study.plan == sampling::Plan::kLatinHypercube) {
-      problem("sensitivity.target_halfwidth",
-              "cannot use a stopping rule with the lhs plan: Latin hypercube strata depend on the "
-              "total draws, so draws cannot be added; use job.plan = mc or sobol");
-    }
-    if (max_text == "64 x job.draws") {
-      sensitivity.max_draws = study.n_draws * 64;
-    } else if (const auto n = parse_whole(max_text, 1, std::uint64_t{1} << 53)) {
-      sensitivity.max_draws = *n;
-    } else {
-      problem("sensitivity.max_draws",
-              "cannot use max_draws '" + max_text + "': expected a whole number from 1 to 2^53");
-    }
-    if (sensitivity.max_draws != 0 && sensitivity.max_draws < study.n_draws) {
-      problem("sensitivity.max_draws", "cannot use max_draws '" + max_text +
-                                           "': it is below job.draws (" +
-                                           std::to_string(study.n_draws) + ")");
-    }
-  } else if (max_text != "64 x job.draws") {
-    problem("sensitivity.max_draws",
-            "cannot use max_draws without a stopping rule: set sensitivity.target_halfwidth");
-  }
+void Builder::check_plan(const Study& study) {
   const std::size_t dimensions = study.inputs.size() * (study.sensitivity.sobol ? 2 : 1);
   if (study.plan == sampling::Plan::kSobol && dimensions > sampling::kSobolDimensions) {
     problem("job.plan", "cannot use the sobol plan for " + std::to_string(dimensions) +
@@ -357,6 +327,10 @@ StudyPtr Builder::build() {
         study->inputs, [this](const std::string& key) { return value_of(key); }, group_keys,
         [this](const std::string& key, const std::string& message) { problem(key, message); });
   }
+  resolve_stopping(
+      study->sensitivity, study->plan, study->n_draws,
+      [this](const std::string& key) { return value_of(key); },
+      [this](const std::string& key, const std::string& message) { problem(key, message); });
   check_plan(*study);
   resolve_output(*study);
   check_unknown_keys(*study);
