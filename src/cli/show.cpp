@@ -126,6 +126,7 @@ void print_tornado(const io::ResultTables& t, std::size_t s,
                100 * tornado.low_level, 100 * tornado.high_level);
   std::vector<std::vector<std::string>> rows = {
       {"output", "group", "at low", "at high", "swing", "median point"}};
+  std::size_t left_out = 0;
   for (const auto o : outputs) {
     const std::size_t cell = s * n_out + o;
     const bool percent = t.output_units[o] == "fraction";
@@ -139,12 +140,21 @@ void print_tornado(const io::ResultTables& t, std::size_t s,
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return swing(a) > swing(b); });
     for (const auto g : order) {
+      // Groups that do not move this output (or that the scenario lacks) make no bar.
+      if (!(swing(g) > 0)) {
+        ++left_out;
+        continue;
+      }
       rows.push_back({t.output_names[o], tornado.groups[g], shown(tornado.low[cell * n_g + g]),
                       shown(tornado.high[cell * n_g + g]), shown(swing(g)),
                       shown(tornado.base[cell])});
     }
   }
   print_rows(rows, out);
+  if (left_out > 0) {
+    std::fprintf(out, "(%zu output-group pairs without swing left out; --csv lists them)\n",
+                 left_out);
+  }
 }
 
 /// One summary cell of output o in scenario s by column name (see ShowOptions::stats).
