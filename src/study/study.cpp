@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -218,6 +219,17 @@ void Builder::check_plan(const Study& study) {
                             " dimensions (inputs, twice with sensitivity.sobol): it has " +
                             std::to_string(sampling::kSobolDimensions) +
                             " dimensions; use mc or lhs");
+  }
+  // A scenario's first draws are gathered onto one rank as one MPI message (int counts).
+  if (study.sensitivity.rank && study.model) {
+    const std::uint64_t values = std::min(study.n_draws, study.sensitivity.rank_draws) *
+                                 (study.inputs.size() + study.model->outputs().size());
+    constexpr std::uint64_t kLimit = std::numeric_limits<int>::max();
+    if (values > kLimit) {
+      problem("sensitivity.rank_draws",
+              "cannot rank " + std::to_string(values) + " values per scenario (draws x (inputs + " +
+                  "outputs)): at most " + std::to_string(kLimit) + "; lower rank_draws");
+    }
   }
 }
 

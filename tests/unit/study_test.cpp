@@ -130,5 +130,27 @@ TEST(StudyTest, ModelRangeCheckRunsOnTheResolvedSupports) {
       std::string::npos);
 }
 
+TEST(StudyTest, RankMeasuresThatCannotBeGatheredAreRefusedBeforeAnyDraw) {
+  // 300 inputs + 1 output x 10^7 draws = 3.01e9 values per scenario, over MPI's int counts
+  // (2^31 - 1); 10^6 draws (3.01e8 values) pass.
+  std::string sum = "x0";
+  std::vector<JobEntry> entries = {line("job.model", "formula", 2),
+                                   line("sensitivity.rank", "yes", 3)};
+  for (int i = 0; i < 300; ++i) {
+    if (i > 0) sum += " + x" + std::to_string(i);
+    entries.push_back(line("inputs.x" + std::to_string(i), "uniform(0, 1)", 10 + i));
+  }
+  entries.push_back(line("model.output.y", sum, 4));
+  auto too_many = entries;
+  too_many.push_back(line("job.draws", "1e7", 5));
+  too_many.push_back(line("sensitivity.rank_draws", "10000000", 6));
+  const auto problems = problems_of(job(too_many));
+  EXPECT_NE(problems.find("cannot rank 3010000000 values per scenario"), std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("key sensitivity.rank_draws"), std::string::npos) << problems;
+  entries.push_back(line("job.draws", "1e6", 5));
+  EXPECT_EQ(problems_of(job(entries)), "");
+}
+
 }  // namespace
 }  // namespace costsweep::study
