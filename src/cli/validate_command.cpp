@@ -33,6 +33,24 @@ void print_study(const study::Study& s) {
   }
   std::printf("  outputs (%zu):\n", s.model->outputs().size());
   for (const auto& out : s.model->outputs()) std::printf("    %s\n", out.name.c_str());
+  const auto& sensitivity = s.sensitivity;
+  if (sensitivity.sobol) {
+    std::printf("  sobol      %zu groups: draws x %zu model evaluations\n",
+                sensitivity.groups.size(), sensitivity.groups.size() + 2);
+  }
+  if (sensitivity.target_halfwidth > 0) {
+    std::printf("  stopping   double the draws until every Sobol half-width <= %g, at most %llu\n",
+                sensitivity.target_halfwidth,
+                static_cast<unsigned long long>(sensitivity.max_draws));
+  }
+  if (sensitivity.rank) {
+    std::printf("  rank       Spearman and PRCC from the first %llu draws\n",
+                static_cast<unsigned long long>(std::min(s.n_draws, sensitivity.rank_draws)));
+  }
+  if (sensitivity.tornado) {
+    std::printf("  tornado    %zu groups at P%g and P%g\n", sensitivity.groups.size(),
+                100 * sensitivity.tornado_low, 100 * sensitivity.tornado_high);
+  }
 }
 
 }  // namespace
@@ -57,12 +75,18 @@ int command_validate(int argc, char** argv) {
     std::printf("  shard      %zu/%zu: scenarios %zu to %zu\n", shard_index, shard_count,
                 range.first, range.last == 0 ? 0 : range.last - 1);
   }
-  // Every rank keeps its draws of every output (and input, with samples) for exact quantiles.
+  // Every rank keeps its draws of every output (and input, with samples) for exact quantiles,
+  // and the inputs of the first draws for rank measures.
   const double columns = static_cast<double>(base.model->outputs().size() +
                                              (base.save_samples ? base.inputs.size() : 0));
+  const double rank_values =
+      base.sensitivity.rank && !base.save_samples
+          ? static_cast<double>(std::min(base.n_draws, base.sensitivity.rank_draws)) *
+                static_cast<double>(base.inputs.size())
+          : 0.0;
   std::printf("  memory     %.3g MiB of draws in total, shared over the ranks\n",
-              static_cast<double>(plan->size()) * static_cast<double>(base.n_draws) * columns *
-                  8.0 / 1048576.0);
+              static_cast<double>(plan->size()) *
+                  (static_cast<double>(base.n_draws) * columns + rank_values) * 8.0 / 1048576.0);
   return 0;
 }
 
