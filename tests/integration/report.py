@@ -1,8 +1,8 @@
 """tools/report on real result files: the Epoch article job (statistics only, and with every
 draw stored), the 72-scenario sweep and its one-at-a-time version, Ishigami with Sobol indices
 and tornado (5 quantile levels, and only P25/P50/P75 so the widest stored interval stands in
-for the 90% one), the two-scenario Ishigami grid, and the lifecycle frontier job and its
-quantization grid. Every number in every CSV must equal the
+for the 90% one), the two-scenario Ishigami grid, the lifecycle frontier job, its quantization
+grid and the energy-per-token grid (zipped axes). Every number in every CSV must equal the
 HDF5 value bit for bit, every figure must be a PNG of sensible size linked from report.md, and
 bad input (a text file, HDF5 without the costsweep attribute, a newer layout, a truncated file,
 unknown names, a folder that is not a report) must exit 2 with one clear line and leave nothing
@@ -262,6 +262,7 @@ def main():
         crn = c.run_job("ishigami-crn.ini", "crn", "--draws", "4096")
         lifecycle = c.run_job("lifecycle-frontier.ini", "lifecycle", "--draws", "2000")
         quantization = c.run_job("lifecycle-quantization.ini", "quantization", "--draws", "2000")
+        energy = c.run_job("energy-per-token.ini", "energy", "--draws", "500")
         article_figures = ["shares.png", "entry-costs.png", "distribution-share-minimax.png",
                            "tornado-share-minimax.png", "sobol-share-minimax.png", "rank-share-minimax.png"]
         check_report(c, article, "article", article_figures)
@@ -277,6 +278,9 @@ def main():
         check_report(c, lifecycle, "lifecycle", ["distribution-cost-per-million-tokens-launch.png",
                                                  "tornado-inference-over-training.png"])
         check_report(c, quantization, "quantization", ["grid-cost-per-million-tokens-launch.png"])
+        # Zipped axes (hardware, precision, bandwidth) make one axis of the heat-map, and the
+        # output the grid moves most, energy per token, is among the headline figures.
+        check_report(c, energy, "energy", ["grid-energy-per-token.png"])
         again = c.report(ishigami, os.path.join(work, "report-ishigami"))
         if again.returncode != 0:
             c.fail(f"replacing an earlier report: exit {again.returncode}: {again.stderr}")

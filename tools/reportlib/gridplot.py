@@ -15,7 +15,8 @@ class Slice:
 
     def __init__(self, r, scenarios, axes):
         self.axes = axes
-        held = [a for a in range(len(r.axes)) if a not in axes]
+        held = [a for a in range(len(r.axes))
+                if a not in axes and not any(zipped(r, scenarios, a, b) for b in axes)]
         base = r.baseline if r.baseline in scenarios else scenarios[0]
         self.held = [(r.axes[a], r.value_label[base, a]) for a in held]
         self.scenarios = [s for s in scenarios
@@ -29,9 +30,21 @@ class Slice:
         return "other axes held at " + ", ".join(f"{a}={v}" for a, v in self.held)
 
 
+def zipped(r, scenarios, a, b):
+    """Whether axes a and b move together in these scenarios (each one's label determines the
+    other's, as `zip` makes them): they are drawn as one axis, labelled by the first."""
+    pairs = {(r.value_label[s, a], r.value_label[s, b]) for s in scenarios}
+    return len(pairs) == len({p[0] for p in pairs}) == len({p[1] for p in pairs})
+
+
 def varying_axes(r, scenarios):
-    return [a for a in range(len(r.axes))
-            if len({r.value_label[s, a] for s in scenarios}) > 1]
+    """Axes whose labels vary, leaving out those zipped with an earlier one."""
+    axes = []
+    for a in range(len(r.axes)):
+        if len({r.value_label[s, a] for s in scenarios}) > 1 and \
+                not any(zipped(r, scenarios, a, b) for b in axes):
+            axes.append(a)
+    return axes
 
 
 def choose(r, scenarios, wanted):
