@@ -86,6 +86,10 @@ std::string problems_of(const ModelConfig& c) {
 }
 
 constexpr double kRel = 1e-12;
+// Point A's first month: 1e6 requests x 30.4375 days x 2800 tokens = 8.5225e10 tokens, at
+// 0.0201 GPU-s per token / 3600 x $2 per GPU-hour.
+constexpr double kMonthTokensA = 8.5225e10;
+constexpr double kMonthCostA = kMonthTokensA * 0.0201 / 3600.0 * 2.0;
 
 TEST(LifecycleTest, MemoryBoundPointMatchesHandArithmetic) {
   const Lifecycle model(plan_lifecycle(config()));
@@ -105,8 +109,8 @@ TEST(LifecycleTest, MemoryBoundPointMatchesHandArithmetic) {
   EXPECT_NEAR(y[kElectricityPerMillion], 25.125 / 36.0, kRel);
   // month: 1e6 requests x 30.4375 days x 2800 tokens = 8.5225e10 tokens, at 0.0201 / 3600 x 2
   // USD per token = 951,679.1666... USD; 12 months of it
-  const double month_cost = 8.5225e10 * 0.0201 / 3600.0 * 2.0;
-  EXPECT_NEAR(y[kLifetimeTokens], 12.0 * 8.5225e10, kRel * 1e12);
+  const double month_cost = kMonthCostA;
+  EXPECT_NEAR(y[kLifetimeTokens], 12.0 * kMonthTokensA, kRel * 1e12);
   EXPECT_NEAR(y[kInferenceCost], 12.0 * month_cost, kRel * 1.2e7);
   EXPECT_NEAR(y[kCostPerMillionLifetime], y[kCostPerMillionLaunch], kRel * 11.2);
   EXPECT_NEAR(y[kInferenceOverTraining], 12.0 * month_cost / 1e8, kRel);  // 0.1142...
@@ -170,7 +174,7 @@ TEST(LifecycleTest, FlatLifetimeCostsMonthlyCostTimesMonthsWithAPartialLastMonth
   const Lifecycle model(plan_lifecycle(config()));
   auto x = inputs_a();
   x[kLifetimeMonths] = 12.5;
-  const double month_cost = 8.5225e10 * 0.0201 / 3600.0 * 2.0;
+  const double month_cost = kMonthCostA;
   EXPECT_NEAR(run(model, x)[kInferenceCost], 12.5 * month_cost, kRel * 1.2e7);
 }
 
@@ -183,11 +187,11 @@ TEST(LifecycleTest, GrowthAndDeclineIntegrateAsAGeometricSum) {
   const auto y = run(model, x);
   // month m costs C q^m with q = (1.44 x 0.9)^(1/12); 24 months: C (q^24 - 1) / (q - 1),
   // q^24 = 1.296^2. Tokens: T v^m with v = 1.44^(1/12): T (1.44^2 - 1) / (v - 1).
-  const double month_cost = 8.5225e10 * 0.0201 / 3600.0 * 2.0;
+  const double month_cost = kMonthCostA;
   const double q = std::pow(1.44, 1.0 / 12.0) * std::pow(0.9, 1.0 / 12.0);
   const double v = std::pow(1.44, 1.0 / 12.0);
   EXPECT_NEAR(y[kInferenceCost], month_cost * (1.296 * 1.296 - 1.0) / (q - 1.0), 1e-9 * 3e7);
-  EXPECT_NEAR(y[kLifetimeTokens], 8.5225e10 * (1.44 * 1.44 - 1.0) / (v - 1.0), 1e-9 * 3e12);
+  EXPECT_NEAR(y[kLifetimeTokens], kMonthTokensA * (1.44 * 1.44 - 1.0) / (v - 1.0), 1e-9 * 3e12);
   EXPECT_NEAR(y[kCostPerMillionLifetime], y[kInferenceCost] / y[kLifetimeTokens] * 1e6, kRel);
   EXPECT_LT(y[kCostPerMillionLifetime], y[kCostPerMillionLaunch]);  // the price fell 10% a year
 }
@@ -195,7 +199,7 @@ TEST(LifecycleTest, GrowthAndDeclineIntegrateAsAGeometricSum) {
 TEST(LifecycleTest, BreakEvenInterpolatesInsideTheMonthItHappens) {
   const Lifecycle model(plan_lifecycle(config()));
   auto x = inputs_a();
-  const double month_cost = 8.5225e10 * 0.0201 / 3600.0 * 2.0;
+  const double month_cost = kMonthCostA;
   x[kTrainingCost] = 2.5 * month_cost;  // passed half-way through month 2 (0-based): 2.5
   EXPECT_NEAR(run(model, x)[kMonthsToPassTraining], 2.5, 1e-12);
   // Never within 600 months: prices fall 90% a year, so the spend converges to
