@@ -259,9 +259,9 @@ struct StreamingSummary::Impl {
         const auto at = packed.size();
         packed.resize(at + kPageBins, 0);
         if (pages[d].page_of.empty() || pages[d].page_of[t] < 0) continue;
-        const auto from = pages[d].counts.begin() +
-                          static_cast<std::ptrdiff_t>(pages[d].page_of[t]) *
-                              static_cast<std::ptrdiff_t>(kPageBins);
+        const auto from =
+            pages[d].counts.begin() + static_cast<std::ptrdiff_t>(pages[d].page_of[t]) *
+                                          static_cast<std::ptrdiff_t>(kPageBins);
         std::copy(from, from + static_cast<std::ptrdiff_t>(kPageBins), packed.begin() + at);
       }
     }
@@ -274,7 +274,8 @@ struct StreamingSummary::Impl {
       std::vector<std::pair<std::uint64_t, std::size_t>> bins;  // (top 24 bits, packed index)
       for (std::size_t t = 0; t < kPages; ++t) {
         if (present[d * kPages + t] == 0) continue;
-        for (std::size_t b = 0; b < kPageBins; ++b) bins.emplace_back((t << kPageBits) | b, offset++);
+        for (std::size_t b = 0; b < kPageBins; ++b)
+          bins.emplace_back((t << kPageBits) | b, offset++);
       }
       for (auto& r : requests) {
         if (r.dataset != d) continue;
@@ -314,8 +315,9 @@ struct StreamingSummary::Impl {
     }
     std::vector<std::size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return groups[a].count < groups[b].count; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return groups[a].count < groups[b].count;
+    });
     std::uint64_t kept = 0;
     for (const std::size_t g : order) {
       if (kept + groups[g].count <= budget) {
@@ -399,8 +401,8 @@ struct StreamingSummary::Impl {
 
 StreamingSummary::StreamingSummary(std::vector<DatasetShape> datasets, std::vector<double> levels,
                                    bool hold, std::uint64_t candidate_budget)
-    : impl_(std::make_unique<Impl>(std::move(datasets), std::move(levels), hold,
-                                   candidate_budget)) {}
+    : impl_(
+          std::make_unique<Impl>(std::move(datasets), std::move(levels), hold, candidate_budget)) {}
 StreamingSummary::~StreamingSummary() = default;
 StreamingSummary::StreamingSummary(StreamingSummary&&) noexcept = default;
 StreamingSummary& StreamingSummary::operator=(StreamingSummary&&) noexcept = default;

@@ -49,8 +49,8 @@ struct DatasetShape {
 /// The statistics of one dataset after the last pass.
 struct DatasetSummary {
   Moments value;
-  Moments diff;                ///< zero differences for an unpaired dataset
-  std::int64_t n_nan = 0;      ///< values (or, if none, differences) that are NaN
+  Moments diff;                   ///< zero differences for an unpaired dataset
+  std::int64_t n_nan = 0;         ///< values (or, if none, differences) that are NaN
   std::vector<double> quantiles;  ///< per level; NaN when the dataset holds a NaN
 };
 
