@@ -41,6 +41,10 @@ po::options_description job_options(JobArguments& args) {
 JobArguments parse_job_arguments(int argc, char** argv, const char* command) {
   JobArguments args;
   auto options = job_options(args);
+  if (std::string(command) == "validate") {
+    options.add_options()("ranks", po::value(&args.ranks)->default_value(1),
+                          "size the memory a run needs for this many MPI ranks");
+  }
   po::options_description all;
   all.add(options).add_options()("job", po::value(&args.job));
   po::positional_options_description positional;
@@ -50,6 +54,10 @@ JobArguments parse_job_arguments(int argc, char** argv, const char* command) {
   if (vm.count("help") != 0) {
     std::cout << "usage: costsweep " << command << " JOB.ini [options]\n" << options;
     std::exit(0);
+  }
+  if (args.ranks < 1) {
+    throw InputError("cannot use --ranks " + std::to_string(args.ranks) +
+                     ": expected a whole number from 1");
   }
   if (args.job.empty()) {
     throw InputError(std::string("cannot ") + command + ": no job file given (usage: costsweep " +

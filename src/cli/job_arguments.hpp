@@ -16,6 +16,7 @@ struct JobArguments {
   std::vector<std::string> sets;
   std::string shard;
   bool quiet = false;
+  int ranks = 1;  ///< validate: the rank count to size a run's memory for
 };
 
 /// Parses argv against options (plus positional arguments); throws InputError naming the

@@ -8,6 +8,7 @@
 #include "cli/show.hpp"
 #include "core/errors/errors.hpp"
 #include "driver/driver.hpp"
+#include "driver/memory.hpp"
 #include "io/result_reader.hpp"
 
 namespace costsweep::cli {
@@ -83,7 +84,21 @@ int command_run(int argc, char** argv) {
   const auto plan = collective_plan(args, comm);
   if (!plan) return 2;
   const auto& base = plan->base();
+  // What the run needs against what a rank may use (rank 0's figure, so every rank agrees),
+  // refused before any compute.
+  const auto range = study::shard_range(plan->size(), shard_index, shard_count);
+  driver::MemoryLimit limit = driver::memory_limit(base, driver::ranks_on_node(comm.size()));
+  limit.bytes = static_cast<std::uint64_t>(comm.broadcast(static_cast<double>(limit.bytes)));
+  limit.source = comm.broadcast(limit.source);
+  const auto need = driver::memory_need(*plan, range.first, range.last, comm.size(),
+                                        driver::largest_draws(base), limit);
+  if (const auto refusal = driver::memory_refusal(base, need, limit, comm.size());
+      !refusal.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", refusal.c_str());
+    return 2;
+  }
   driver::RunOptions options;
+  options.hold_budget_bytes = need.hold_budget;
   options.show_progress = !args.quiet;
   options.extra_provenance = build_provenance(argc, argv);
   options.shard_index = shard_index;

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/job_arguments.hpp"
+#include "driver/memory.hpp"
 #include "study/plan.hpp"
 
 namespace costsweep::cli {
@@ -75,18 +76,24 @@ int command_validate(int argc, char** argv) {
     std::printf("  shard      %zu/%zu: scenarios %zu to %zu\n", shard_index, shard_count,
                 range.first, range.last == 0 ? 0 : range.last - 1);
   }
-  // Every rank keeps its draws of every output (and input, with samples) for exact quantiles,
-  // and the inputs of the first draws for rank measures.
-  const double columns = static_cast<double>(base.model->outputs().size() +
-                                             (base.save_samples ? base.inputs.size() : 0));
-  const double rank_values =
-      base.sensitivity.rank && !base.save_samples
-          ? static_cast<double>(std::min(base.n_draws, base.sensitivity.rank_draws)) *
-                static_cast<double>(base.inputs.size())
-          : 0.0;
-  std::printf("  memory     %.3g MiB of draws in total, shared over the ranks\n",
-              static_cast<double>(plan->size()) *
-                  (static_cast<double>(base.n_draws) * columns + rank_values) * 8.0 / 1048576.0);
+  // The run's own formula (driver/memory.cpp), for --ranks ranks on one node.
+  const auto range = study::shard_range(plan->size(), shard_index, shard_count);
+  const auto limit = driver::memory_limit(base, driver::ranks_on_node(args.ranks));
+  const auto need = driver::memory_need(*plan, range.first, range.last, args.ranks,
+                                        driver::largest_draws(base), limit);
+  std::printf("  memory     about %s per rank on %d rank%s (a rank may use %s: %s); draws %s\n",
+              driver::format_bytes(need.total).c_str(), args.ranks, args.ranks == 1 ? "" : "s",
+              driver::format_bytes(limit.bytes).c_str(), limit.source.c_str(),
+              need.holds_all ? "kept in memory (one pass)" : "regenerated (two or more passes)");
+  for (const auto& part : need.parts) {
+    if (part.bytes == 0) continue;
+    std::printf("    %-36s %s\n", part.name.c_str(), driver::format_bytes(part.bytes).c_str());
+  }
+  if (const auto refusal = driver::memory_refusal(base, need, limit, args.ranks);
+      !refusal.empty()) {
+    std::fprintf(stderr, "costsweep: error: %s\n", refusal.c_str());
+    return 2;
+  }
   return 0;
 }
 

@@ -4,8 +4,8 @@
 
 namespace costsweep::driver {
 
-BlockRunner::BlockRunner(const study::Study& study)
-    : study_(study), uniforms_(static_cast<Eigen::Index>(study.block_size)) {}
+BlockRunner::BlockRunner(const study::Study& study, std::uint64_t n_draws)
+    : study_(study), n_draws_(n_draws), uniforms_(static_cast<Eigen::Index>(study.block_size)) {}
 
 void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs) {
   // A different stream key for matrix B; any fixed odd constant keeps streams distinct.
@@ -17,7 +17,7 @@ void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models:
     const auto& input = study_.inputs[i];
     sampling::fill_uniforms(study_.plan, study_.seed,
                             second ? input.stream ^ kSecondMatrix : input.stream,
-                            second ? n_inputs + i : i, study_.n_draws, first_draw, u);
+                            second ? n_inputs + i : i, n_draws_, first_draw, u);
     input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
   }
 }

@@ -10,7 +10,8 @@ namespace costsweep::driver {
 /// Evaluates blocks of draws of one study. Holds scratch space for one block; not thread-safe.
 class BlockRunner {
  public:
-  explicit BlockRunner(const study::Study& study);
+  /// n_draws: the run's draws per scenario (the stopping rule's rounds grow it past the study's).
+  BlockRunner(const study::Study& study, std::uint64_t n_draws);
 
   /// Draws [first_draw, first_draw + inputs.rows()): fills inputs (rows x n_inputs) with each
   /// input's quantile of its plan's uniforms (MC, LHS or Sobol; input i is Sobol dimension i) and
@@ -24,6 +25,7 @@ class BlockRunner {
 
  private:
   const study::Study& study_;
+  std::uint64_t n_draws_;
   Eigen::ArrayXd uniforms_;
 };
 

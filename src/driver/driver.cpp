@@ -36,62 +36,69 @@ std::string iso_time(double unix_seconds) {
   return text;
 }
 
-void write_samples(io::ResultWriter& writer, const study::StudyPlan& plan, std::size_t first,
-                   std::uint64_t n_rows, const std::vector<Piece>& pieces) {
-  const auto& base = plan.base();
-  const auto names = input_union(plan);
-  // Inputs go into the columns of the job's input list; NaN where a scenario draws no such input.
-  std::vector<models::Block> inputs_by_name;
-  std::vector<io::SamplePiece> outputs, inputs;
-  for (const auto& piece : pieces) {
-    const auto& own = plan.scenarios[first + piece.row]->inputs;
-    auto& block =
-        inputs_by_name.emplace_back(piece.inputs.rows(), static_cast<Eigen::Index>(names.size()));
-    block.setConstant(std::numeric_limits<double>::quiet_NaN());
+/// Streams pass 0's blocks of draws into /samples (independent writes, no copy kept): outputs,
+/// and inputs in the columns of the job's input list (NaN where a scenario draws no such input).
+/// Draws below `written` (a stopping rule's earlier rounds) are already in the file.
+class SampleStream {
+ public:
+  SampleStream(io::ResultWriter& writer, const study::StudyPlan& plan, std::size_t first)
+      : writer_(writer), plan_(plan), first_(first), names_(input_union(plan)) {}
+  void set_written(std::uint64_t written) { written_ = written; }
+  void operator()(std::uint64_t row, std::uint64_t first_draw,
+                  const Eigen::Ref<const models::Block>& inputs,
+                  const Eigen::Ref<const models::Block>& outputs) {
+    if (first_draw + static_cast<std::uint64_t>(outputs.rows()) <= written_) return;
+    const auto skip = static_cast<Eigen::Index>(written_ > first_draw ? written_ - first_draw : 0);
+    const auto n = outputs.rows() - skip;
+    const auto& own = plan_.scenarios[first_ + row]->inputs;
+    buffer_.resize(n, outputs.cols());
+    buffer_ = outputs.bottomRows(n);
+    writer_.write_sample_block("outputs", {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
+    buffer_.resize(n, static_cast<Eigen::Index>(names_.size()));
+    buffer_.setConstant(std::numeric_limits<double>::quiet_NaN());
     for (std::size_t i = 0; i < own.size(); ++i) {
-      const auto at = std::find(names.begin(), names.end(), own[i].name) - names.begin();
-      block.col(at) = piece.inputs.col(static_cast<Eigen::Index>(i));
+      const auto at = std::find(names_.begin(), names_.end(), own[i].name) - names_.begin();
+      buffer_.col(at) = inputs.col(static_cast<Eigen::Index>(i)).tail(n);
     }
+    writer_.write_sample_block("inputs", {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
   }
-  for (std::size_t i = 0; i < pieces.size(); ++i) {
-    outputs.push_back({pieces[i].row, pieces[i].first_draw, &pieces[i].outputs});
-    inputs.push_back({pieces[i].row, pieces[i].first_draw, &inputs_by_name[i]});
-  }
-  writer.create_samples("outputs", n_rows, base.model->outputs().size(), base.n_draws);
-  writer.write_samples("outputs", outputs);
-  writer.create_samples("inputs", n_rows, names.size(), base.n_draws);
-  writer.write_samples("inputs", inputs);
-}
 
-/// One pass over the job: this rank's tasks evaluated and its rows summarised.
-struct Round {
-  Layout layout;
-  std::vector<Piece> pieces;
-  io::SummaryRows owned;
+ private:
+  io::ResultWriter& writer_;
+  const study::StudyPlan& plan_;
+  std::size_t first_;
+  std::vector<std::string> names_;
+  std::uint64_t written_ = 0;
+  models::Block buffer_;
 };
 
-Round run_round(const study::StudyPlan& plan, const study::ShardRange& shard,
-                const Communicator& comm, bool progress) {
-  const auto& base = plan.base();
-  Round round{Layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size()), {}, {}};
-  round.pieces = evaluate(plan, shard.first, round.layout, comm, progress);
-  round.owned = summarise_owned(plan, shard.first, round.layout, round.pieces, comm);
-  if (base.sensitivity.rank) {
-    add_rank_rows(plan, shard.first, round.layout, round.pieces, comm, round.owned);
-  }
-  return round;
+detail::StatisticsPolicy statistics_policy(const study::Study& base, const RunOptions& options) {
+  using Mode = detail::StatisticsPolicy::Mode;
+  return {base.statistics == "memory"      ? Mode::kHold
+          : base.statistics == "streaming" ? Mode::kStream
+                                           : Mode::kAuto,
+          options.hold_budget_bytes};
 }
 
-/// A copy of plan whose scenarios draw n_draws (the stopping rule's later rounds).
-study::StudyPlan with_draws(const study::StudyPlan& plan, std::uint64_t n_draws) {
-  study::StudyPlan grown = plan;
-  for (auto& scenario : grown.scenarios) {
-    auto copy = std::make_shared<study::Study>(*scenario);
-    copy->n_draws = n_draws;
-    copy->settings["job.draws"] = std::to_string(n_draws);
-    scenario = copy;
-  }
-  return grown;
+/// One pass over the job at n_draws: this rank's tasks evaluated and its rows summarised.
+io::SummaryRows run_round(const study::StudyPlan& plan, const study::ShardRange& shard,
+                          const Layout& layout, std::uint64_t n_draws, const Communicator& comm,
+                          const RunOptions& options, SampleStream* samples) {
+  const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
+                                           const Eigen::Ref<const models::Block>& inputs,
+                                           const Eigen::Ref<const models::Block>& outputs) {
+    (*samples)(row, first_draw, inputs, outputs);
+  };
+  const detail::BatchContext context{plan,
+                                     shard.first,
+                                     layout,
+                                     n_draws,
+                                     false,
+                                     samples != nullptr ? &sink : nullptr,
+                                     options.show_progress && comm.rank() == 0,
+                                     comm.size(),
+                                     nullptr};
+  return detail::summarise_owned(context, statistics_policy(plan.base(), options), comm);
 }
 
 /// The largest Sobol half-width of rows, ignoring indices that are NaN (outputs without
@@ -118,7 +125,8 @@ std::string format_halfwidth(double value) {
 
 }  // namespace
 
-io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last) {
+io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last,
+                               std::uint64_t n_draws) {
   io::ResultHeader h;
   const auto& base = plan.base();
   h.axis_keys = plan.axis_keys;
@@ -148,7 +156,7 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
   if (base.sensitivity.sobol) {
     for (const auto& group : base.sensitivity.groups) h.sobol_groups.push_back(group.name);
   }
-  if (base.sensitivity.rank) h.rank_draws = std::min(base.n_draws, base.sensitivity.rank_draws);
+  if (base.sensitivity.rank) h.rank_draws = std::min(n_draws, base.sensitivity.rank_draws);
   if (base.sensitivity.tornado) {
     h.tornado.low_level = base.sensitivity.tornado_low;
     h.tornado.high_level = base.sensitivity.tornado_high;
@@ -158,15 +166,19 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
   return h;
 }
 
-io::Provenance run_provenance(const study::StudyPlan& plan, const RunOptions& options, int ranks,
-                              double start_unix_seconds, double wall_seconds) {
+io::Provenance run_provenance(const study::StudyPlan& plan, std::uint64_t n_draws,
+                              const RunOptions& options, int ranks, double start_unix_seconds,
+                              double wall_seconds) {
   const auto& study = plan.base();
   io::Provenance p = options.extra_provenance;
   p["job_path"] = study.job_path;
   p["job_text"] = study.job_text;
   p["job_sha256"] = study.job_sha256;
   std::string settings;
-  for (const auto& [key, value] : study.settings) settings += key + " = " + value + "\n";
+  for (const auto& [key, value] : study.settings) {
+    // The stopping rule's rounds may have grown the draws.
+    settings += key + " = " + (key == "job.draws" ? std::to_string(n_draws) : value) + "\n";
+  }
   p["settings"] = settings;
   for (const auto& file : study.data_files) {
     p["data." + file.key + ".path"] = file.path;
@@ -176,7 +188,7 @@ io::Provenance run_provenance(const study::StudyPlan& plan, const RunOptions& op
   p["title"] = study.title;
   p["model"] = study.model_name;
   p["seed"] = study.seed;
-  p["draws"] = study.n_draws;
+  p["draws"] = n_draws;
   p["block_size"] = study.block_size;
   p["scenarios"] = static_cast<std::uint64_t>(plan.size());
   p["grid_mode"] = plan.mode;
@@ -195,20 +207,28 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
   const auto shard = study::shard_range(plan.size(), options.shard_index, options.shard_count);
-  io::ResultWriter writer(comm.get(), plan.base().output_path);
+  const auto& base = plan.base();
+  io::ResultWriter writer(comm.get(), base.output_path);
+  const Layout layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size());
+  // Saved draws stream into the file as pass 0 makes them.
+  std::unique_ptr<SampleStream> samples;
+  if (base.save_samples) {
+    writer.create_samples("outputs", layout.rows, base.model->outputs().size(), base.n_draws);
+    writer.create_samples("inputs", layout.rows, input_union(plan).size(), base.n_draws);
+    samples = std::make_unique<SampleStream>(writer, plan, shard.first);
+  }
   // The stopping rule doubles the draws and runs again until every Sobol half-width is small
   // enough: the draws of a round are the first draws of the next (same streams), so the file
   // equals a plain run at the final draws, and the rounds cost at most twice the last one.
-  const auto& rule = plan.base().sensitivity;
-  const study::StudyPlan* active = &plan;
-  study::StudyPlan grown;
-  auto round = run_round(*active, shard, comm, options.show_progress);
-  std::string stopping, rounds = std::to_string(plan.base().n_draws);
+  const auto& rule = base.sensitivity;
+  std::uint64_t n = base.n_draws;
+  auto owned = run_round(plan, shard, layout, n, comm, options, samples.get());
+  std::string stopping, rounds = std::to_string(n);
+  std::unique_ptr<Layout> grown;
   while (rule.target_halfwidth > 0) {
     // Every rank's rows must be within the target: the largest half-width across ranks.
-    std::vector<double> largest{largest_halfwidth(round.owned)};
+    std::vector<double> largest{largest_halfwidth(owned)};
     comm.max(largest);
-    const std::uint64_t n = active->base().n_draws;
     if (largest[0] <= rule.target_halfwidth || 2 * n > rule.max_draws) {
       const bool reached = largest[0] <= rule.target_halfwidth;
       stopping = "target_halfwidth " + format_halfwidth(rule.target_halfwidth) +
@@ -226,26 +246,29 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
           format_halfwidth(largest[0]).c_str(), format_halfwidth(rule.target_halfwidth).c_str(),
           static_cast<unsigned long long>(n), static_cast<unsigned long long>(2 * n));
     }
-    round = Round{round.layout, {}, {}};  // frees this round's draws before the next
-    grown = with_draws(plan, 2 * n);
-    active = &grown;
-    rounds += " " + std::to_string(2 * n);
-    round = run_round(*active, shard, comm, options.show_progress);
+    if (samples) {
+      samples->set_written(n);
+      writer.extend_samples("outputs", 2 * n);
+      writer.extend_samples("inputs", 2 * n);
+    }
+    n *= 2;
+    rounds += " " + std::to_string(n);
+    grown = std::make_unique<Layout>(layout.rows, (n + base.block_size - 1) / base.block_size,
+                                     comm.rank(), comm.size());
+    owned = run_round(plan, shard, *grown, n, comm, options, samples.get());
   }
-  const auto& base = active->base();
-  const auto& layout = round.layout;
-  writer.write_summary({layout.rows, base.model->outputs().size(), base.quantile_levels.size(),
+  const Layout& last = grown ? *grown : layout;
+  writer.write_summary({last.rows, base.model->outputs().size(), base.quantile_levels.size(),
                         base.sensitivity.sobol ? base.sensitivity.groups.size() : 0,
-                        base.sensitivity.rank ? input_union(*active).size() : 0},
-                       layout.owned_first, round.owned);
-  if (base.save_samples) write_samples(writer, *active, shard.first, layout.rows, round.pieces);
+                        base.sensitivity.rank ? input_union(plan).size() : 0},
+                       last.owned_first, owned);
   RunReport report;
-  report.n_draws = base.n_draws;
+  report.n_draws = n;
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  auto provenance = run_provenance(*active, options, comm.size(), start, report.wall_seconds);
+  auto provenance = run_provenance(plan, n, options, comm.size(), start, report.wall_seconds);
   if (!stopping.empty()) provenance["stopping"] = stopping;
-  writer.finish(result_header(*active, shard.first, shard.last), provenance);
+  writer.finish(result_header(plan, shard.first, shard.last, n), provenance);
   return report;
 }
 

@@ -24,6 +24,9 @@ struct RunOptions {
   /// Run only shard `shard_index` of `shard_count` (a contiguous slice of the scenarios).
   std::size_t shard_index = 0;
   std::size_t shard_count = 1;
+  /// Held draws per rank above which a batch of rows regenerates its draws instead
+  /// (memory_need's hold_budget); ignored when the job forces job.statistics.
+  std::uint64_t hold_budget_bytes = std::uint64_t{1} << 30;
 };
 
 struct RunReport {
@@ -38,10 +41,12 @@ struct RunReport {
 RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunOptions& options);
 
 /// The result header (names, scenario table) of scenarios [first, last) of a plan.
-io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last);
+io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last,
+                               std::uint64_t n_draws);
 
 /// Provenance of a plan's run: job, settings, data files, seed, draws, timing.
-io::Provenance run_provenance(const study::StudyPlan& plan, const RunOptions& options, int ranks,
-                              double start_unix_seconds, double wall_seconds);
+io::Provenance run_provenance(const study::StudyPlan& plan, std::uint64_t n_draws,
+                              const RunOptions& options, int ranks, double start_unix_seconds,
+                              double wall_seconds);
 
 }  // namespace costsweep::driver

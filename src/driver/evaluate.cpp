@@ -1,39 +1,11 @@
 #include "driver/detail/evaluate.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "driver/block_runner.hpp"
-#include "driver/progress.hpp"
 
 namespace costsweep::driver::detail {
 namespace {
-
-/// The baseline scenario's outputs per block, computed once per rank for every row that needs
-/// them (paired differences on the same draws).
-class BaselineBlocks {
- public:
-  explicit BaselineBlocks(const study::Study& base) : base_(base), runner_(base) {}
-  const models::Block& block(std::uint64_t b) {
-    auto it = cache_.find(b);
-    if (it != cache_.end()) return it->second;
-    const std::uint64_t first = b * base_.block_size;
-    const auto rows = static_cast<Eigen::Index>(std::min(base_.block_size, base_.n_draws - first));
-    models::Block inputs(rows, static_cast<Eigen::Index>(base_.inputs.size()));
-    models::Block outputs(rows, static_cast<Eigen::Index>(base_.model->outputs().size()));
-    runner_.run(first, inputs, outputs);
-    return cache_.emplace(b, std::move(outputs)).first->second;
-  }
-  /// Keeps a block this rank computed as part of the baseline scenario itself.
-  void keep(std::uint64_t b, const Eigen::Ref<const models::Block>& outputs) {
-    cache_.emplace(b, outputs);
-  }
-
- private:
-  const study::Study& base_;
-  BlockRunner runner_;
-  std::map<std::uint64_t, models::Block> cache_;
-};
 
 /// The pick-freeze evaluations of one block for Sobol indices: matrix B, and A with each group's
 /// columns taken from B, added to the piece's accumulators (f_a: this block's outputs of A).
@@ -78,68 +50,117 @@ std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Study& stud
   return accumulators;
 }
 
+/// One row of a batch: its study, runner, this rank's blocks and what it keeps.
+struct RowState {
+  const study::Study* study;
+  std::unique_ptr<BlockRunner> runner;
+  std::uint64_t b0, b1;
+  bool is_baseline;
+  models::Block inputs;  ///< scratch for one block
+};
+
 }  // namespace
 
-std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scenario,
-                            const Layout& layout, const Communicator& comm, bool progress) {
+Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
+                const stats::Reductions& reduce, std::uint64_t& done_draws) {
+  const auto& plan = context.plan;
   const auto& base = plan.base();
-  const bool samples = base.save_samples;
-  BaselineBlocks baseline(base);
-  Progress meter(layout.rows * base.n_draws, progress && comm.rank() == 0);
-  std::vector<Piece> pieces;
-  std::uint64_t done = 0;
-  for (std::uint64_t row = 0; row < layout.rows; ++row) {
-    const auto [b0, b1] = layout.local_blocks(row);
-    if (b0 >= b1) continue;
-    const std::size_t s = first_scenario + row;
+  const std::uint64_t block_size = base.block_size, n_draws = context.n_draws;
+  const std::size_t n_out = base.model->outputs().size();
+  const auto block_rows = static_cast<Eigen::Index>(block_size);
+  Batch batch;
+  batch.rows = rows;
+  std::vector<RowState> state;
+  std::vector<stats::DatasetShape> shapes;
+  std::uint64_t first_block = ~std::uint64_t{0}, last_block = 0;
+  const std::uint64_t rank_draws =
+      base.sensitivity.rank ? std::min(n_draws, base.sensitivity.rank_draws) : 0;
+  for (const auto row : rows) {
+    const std::size_t s = context.first_scenario + row;
     const auto& study = *plan.scenarios[s];
-    const std::uint64_t first = b0 * base.block_size;
-    const auto n = static_cast<Eigen::Index>(std::min(b1 * base.block_size, base.n_draws) - first);
-    // Inputs are kept for saved samples, or for the rank measures' first draws.
-    const std::uint64_t rank_draws = study.sensitivity.rank ? study.sensitivity.rank_draws : 0;
-    const auto kept =
-        samples ? n
-                : static_cast<Eigen::Index>(std::min<std::uint64_t>(
-                      static_cast<std::uint64_t>(n), rank_draws > first ? rank_draws - first : 0));
-    Piece piece{row,
-                first,
-                models::Block(n, static_cast<Eigen::Index>(study.model->outputs().size())),
-                models::Block(kept, static_cast<Eigen::Index>(study.inputs.size())),
-                models::Block(),
-                false,
-                {}};
-    BlockRunner runner(study);
-    if (study.sensitivity.sobol) piece.sobol = sobol_accumulators(study, runner);
-    models::Block scratch(static_cast<Eigen::Index>(base.block_size),
-                          static_cast<Eigen::Index>(study.inputs.size()));
-    piece.is_baseline = s == plan.baseline;
-    if (!piece.is_baseline) piece.baseline.resize(n, piece.outputs.cols());
-    for (std::uint64_t b = b0; b < b1; ++b) {
-      const auto at = static_cast<Eigen::Index>(b * base.block_size - first);
-      const auto rows = std::min<Eigen::Index>(static_cast<Eigen::Index>(base.block_size), n - at);
-      auto inputs = scratch.topRows(rows);
-      auto outputs = piece.outputs.middleRows(at, rows);
-      runner.run(b * base.block_size, inputs, outputs);
-      if (study.sensitivity.sobol) {
-        add_sobol_block(study, runner, b * base.block_size, inputs, outputs, piece);
-      }
-      if (at < kept) {
-        const auto keep = std::min(rows, kept - at);
-        piece.inputs.middleRows(at, keep) = inputs.topRows(keep);
-      }
-      if (piece.is_baseline) {
-        baseline.keep(b, outputs);
-      } else {
-        piece.baseline.middleRows(at, rows) = baseline.block(b);
-      }
-      done += static_cast<std::uint64_t>(rows);
-      // Rank 0's share times the rank count estimates the whole job's progress.
-      meter.update(done * static_cast<std::uint64_t>(comm.size()));
+    const auto [b0, b1] = context.layout.local_blocks(row);
+    const auto n_in = static_cast<Eigen::Index>(study.inputs.size());
+    RowState r{&study, std::make_unique<BlockRunner>(study, n_draws), b0, b1, s == plan.baseline,
+               models::Block(block_rows, n_in)};
+    const std::uint64_t first = b0 * block_size;
+    const std::uint64_t local = b1 > b0 ? std::min(b1 * block_size, n_draws) - first : 0;
+    const auto kept = static_cast<Eigen::Index>(
+        std::min(local, rank_draws > first ? rank_draws - first : std::uint64_t{0}));
+    Piece piece{row, first, models::Block(kept, static_cast<Eigen::Index>(n_out)),
+                models::Block(kept, n_in), {}};
+    if (study.sensitivity.sobol && b1 > b0) piece.sobol = sobol_accumulators(study, *r.runner);
+    batch.pieces.push_back(std::move(piece));
+    for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline});
+    if (b1 > b0) {
+      first_block = std::min(first_block, b0);
+      last_block = std::max(last_block, b1);
     }
-    pieces.push_back(std::move(piece));
+    state.push_back(std::move(r));
   }
-  meter.finish();
-  return pieces;
+  stats::StreamingSummary summary(shapes, base.quantile_levels, context.hold);
+  // The baseline's outputs of the current block, for paired differences: computed once per
+  // block, or taken from the baseline row itself when the batch holds it.
+  std::unique_ptr<BlockRunner> baseline_runner;
+  models::Block baseline_inputs, baseline_outputs(block_rows, static_cast<Eigen::Index>(n_out)),
+      outputs(block_rows, static_cast<Eigen::Index>(n_out));
+  const bool any_paired = std::any_of(state.begin(), state.end(), [](const RowState& r) {
+    return !r.is_baseline && r.b1 > r.b0;
+  });
+  if (any_paired) {
+    baseline_runner = std::make_unique<BlockRunner>(base, n_draws);
+    baseline_inputs.resize(block_rows, static_cast<Eigen::Index>(base.inputs.size()));
+  }
+  // The baseline row first in every block, so that its outputs pair the others'.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < state.size(); ++i) {
+    if (state[i].is_baseline) order.insert(order.begin(), i);
+    else order.push_back(i);
+  }
+  while (summary.needs_pass()) {
+    const bool first_pass = summary.pass() == 0;
+    for (std::uint64_t b = first_block; b < last_block; ++b) {
+      const std::uint64_t draw = b * block_size;
+      const auto n = static_cast<Eigen::Index>(std::min(block_size, n_draws - draw));
+      bool have_baseline = false;
+      for (const std::size_t i : order) {
+        auto& r = state[i];
+        if (b < r.b0 || b >= r.b1) continue;
+        auto in = r.inputs.topRows(n);
+        auto out = r.is_baseline ? baseline_outputs.topRows(n) : outputs.topRows(n);
+        if (!r.is_baseline && !have_baseline) {
+          baseline_runner->run(draw, baseline_inputs.topRows(n), baseline_outputs.topRows(n));
+          have_baseline = true;
+        }
+        r.runner->run(draw, in, out);
+        if (r.is_baseline) have_baseline = true;
+        for (std::size_t o = 0; o < n_out; ++o) {
+          const auto c = static_cast<Eigen::Index>(o);
+          summary.add(i * n_out + o, out.col(c).data(),
+                      r.is_baseline ? nullptr : baseline_outputs.col(c).data(),
+                      static_cast<std::size_t>(n));
+        }
+        if (!first_pass) continue;
+        Piece& piece = batch.pieces[i];
+        if (!piece.sobol.empty()) add_sobol_block(*r.study, *r.runner, draw, in, out, piece);
+        const auto at = static_cast<Eigen::Index>(draw - piece.first_draw);
+        if (at < piece.outputs.rows()) {
+          const auto keep = std::min(n, piece.outputs.rows() - at);
+          piece.outputs.middleRows(at, keep) = out.topRows(keep);
+          piece.inputs.middleRows(at, keep) = in.topRows(keep);
+        }
+        if (context.samples != nullptr) (*context.samples)(batch.rows[i], draw, in, out);
+      }
+      done_draws += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(std::count_if(
+                        state.begin(), state.end(),
+                        [b](const RowState& r) { return b >= r.b0 && b < r.b1; }));
+      if (context.meter != nullptr) {
+        context.meter->update(done_draws * static_cast<std::uint64_t>(context.ranks));
+      }
+    }
+    summary.end_pass(reduce);
+  }
+  batch.summaries = summary.results();
+  return batch;
 }
 
 }  // namespace costsweep::driver::detail

@@ -19,40 +19,44 @@ std::vector<std::string> input_union(const study::StudyPlan& plan) {
 
 namespace {
 
-Reductions across_ranks(const Communicator& comm) {
+stats::Reductions across_ranks(const Communicator& comm) {
   return {[&comm](std::vector<std::int64_t>& v) { comm.sum(v); },
           [&comm](std::vector<double>& v) { comm.min(v); },
           [&comm](std::vector<double>& v) { comm.max(v); },
           [&comm](std::vector<std::uint64_t>& v) { comm.sum(v); }};
 }
 
-/// Appends the Sobol indices of every piece (per output, per group) to rows. With comm, the
-/// pieces are split rows: their accumulators are summed across ranks first (a fixed number of
-/// reductions whatever the pieces).
-void add_sobol_rows(const std::vector<const Piece*>& pieces, std::size_t n_out,
-                    std::size_t n_groups, const Communicator* comm, io::SummaryRows& rows) {
+/// The Sobol accumulators of every piece (per output), summed across ranks with comm (split
+/// rows: a fixed number of reductions whatever the pieces), else as they are.
+std::vector<stats::SobolAccumulator> merged_sobol(const std::vector<Piece>& pieces,
+                                                  std::size_t n_out, std::size_t n_groups,
+                                                  const Communicator* comm) {
   std::vector<stats::SobolAccumulator> merged;
-  if (comm != nullptr) {
-    std::vector<std::int64_t> packed;
-    for (const auto* piece : pieces) {
-      for (std::size_t o = 0; o < n_out; ++o) {
-        const auto state = piece->sobol.empty() ? stats::SobolAccumulator(n_groups, 0.0).state()
-                                                : piece->sobol[o].state();
-        packed.insert(packed.end(), state.begin(), state.end());
-      }
-    }
-    comm->sum(packed);
-    const std::size_t size = stats::SobolAccumulator(n_groups, 0.0).state().size();
-    for (std::size_t k = 0; k < pieces.size() * n_out; ++k) {
-      merged.push_back(stats::SobolAccumulator::from_state(
-          n_groups, 0.0, std::span<const std::int64_t>(packed.data() + k * size, size)));
-    }
-  } else {
-    for (const auto* piece : pieces)
-      merged.insert(merged.end(), piece->sobol.begin(), piece->sobol.end());
+  if (comm == nullptr) {
+    for (const auto& piece : pieces) merged.insert(merged.end(), piece.sobol.begin(), piece.sobol.end());
+    return merged;
   }
-  for (const auto& accumulator : merged) {
-    const auto e = accumulator.estimate();
+  std::vector<std::int64_t> packed;
+  for (const auto& piece : pieces) {
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const auto state = piece.sobol.empty() ? stats::SobolAccumulator(n_groups, 0.0).state()
+                                             : piece.sobol[o].state();
+      packed.insert(packed.end(), state.begin(), state.end());
+    }
+  }
+  comm->sum(packed);
+  const std::size_t size = stats::SobolAccumulator(n_groups, 0.0).state().size();
+  for (std::size_t k = 0; k < pieces.size() * n_out; ++k) {
+    merged.push_back(stats::SobolAccumulator::from_state(
+        n_groups, 0.0, std::span<const std::int64_t>(packed.data() + k * size, size)));
+  }
+  return merged;
+}
+
+void append_sobol(const stats::SobolAccumulator* accumulators, std::size_t n_out,
+                  io::SummaryRows& rows) {
+  for (std::size_t o = 0; o < n_out; ++o) {
+    const auto e = accumulators[o].estimate();
     rows.sobol_first.insert(rows.sobol_first.end(), e.first.begin(), e.first.end());
     rows.sobol_first_halfwidth.insert(rows.sobol_first_halfwidth.end(), e.first_halfwidth.begin(),
                                       e.first_halfwidth.end());
@@ -62,137 +66,155 @@ void add_sobol_rows(const std::vector<const Piece*>& pieces, std::size_t n_out,
   }
 }
 
-}  // namespace
+/// Turns batches into the rows this rank owns, and remembers the first NaN found.
+class RowCollector {
+ public:
+  RowCollector(const BatchContext& context, const Communicator& comm)
+      : context_(context), comm_(comm), names_(input_union(context.plan)) {}
 
-io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_scenario,
-                                const Layout& layout, const std::vector<Piece>& pieces,
-                                const Communicator& comm) {
-  const auto& base = plan.base();
-  const std::size_t n_out = base.model->outputs().size();
-  std::vector<const Piece*> whole, split(layout.split_rows.size(), nullptr);
-  Piece empty;
-  empty.outputs.resize(0, static_cast<Eigen::Index>(n_out));
-  empty.baseline.resize(0, static_cast<Eigen::Index>(n_out));
-  for (const auto& piece : pieces) {
-    if (!layout.is_split(piece.row)) {
-      whole.push_back(&piece);
-      continue;
+  /// Collective when split (the batch's rows are shared by every rank).
+  void absorb(const Batch& batch, bool split) {
+    const auto& base = context_.plan.base();
+    const std::size_t n_out = base.model->outputs().size();
+    const std::size_t n_groups = base.sensitivity.sobol ? base.sensitivity.groups.size() : 0;
+    std::vector<stats::SobolAccumulator> sobol;
+    if (base.sensitivity.sobol) {
+      sobol = merged_sobol(batch.pieces, n_out, n_groups, split ? &comm_ : nullptr);
     }
-    const auto at = std::lower_bound(layout.split_rows.begin(), layout.split_rows.end(), piece.row);
-    split[static_cast<std::size_t>(at - layout.split_rows.begin())] = &piece;
-  }
-  for (auto& p : split) p = p != nullptr ? p : &empty;
-  std::vector<std::int64_t> nan_whole, nan_split;
-  // Whole rows need no communication: summarise them a few at a time, which bounds the
-  // selection's histograms (4096 counts per row and output) when a rank holds many scenarios.
-  constexpr std::size_t kRowsAtOnce = 16;
-  io::SummaryRows rows_whole;
-  for (std::size_t i = 0; i < whole.size(); i += kRowsAtOnce) {
-    const auto end = std::min(whole.size(), i + kRowsAtOnce);
-    const std::vector<const Piece*> some(whole.begin() + static_cast<std::ptrdiff_t>(i),
-                                         whole.begin() + static_cast<std::ptrdiff_t>(end));
-    std::vector<std::int64_t> nan;
-    rows_whole.append(
-        summarise(some, n_out, base.n_draws, base.quantile_levels, local_reductions(), nan));
-    nan_whole.insert(nan_whole.end(), nan.begin(), nan.end());
-  }
-  auto rows_split =
-      summarise(split, n_out, base.n_draws, base.quantile_levels, across_ranks(comm), nan_split);
-  const std::size_t n_groups = base.sensitivity.sobol ? base.sensitivity.groups.size() : 0;
-  if (base.sensitivity.sobol) {
-    add_sobol_rows(whole, n_out, n_groups, nullptr, rows_whole);
-    add_sobol_rows(split, n_out, n_groups, &comm, rows_split);
-  }
-  std::string nan_message;
-  for (std::size_t i = 0; i < nan_whole.size() && nan_message.empty(); ++i) {
-    if (nan_whole[i] > 0) {
-      nan_message = "cannot summarise output '" + base.model->outputs()[i % n_out].name +
-                    "' of scenario '" +
-                    plan.scenario_names[first_scenario + whole[i / n_out]->row] +
-                    "': the model returned NaN for " + std::to_string(nan_whole[i]) + " draws";
+    const std::uint64_t m = std::min(context_.n_draws, base.sensitivity.rank_draws);
+    for (std::size_t i = 0; i < batch.rows.size(); ++i) {
+      const std::uint64_t row = batch.rows[i];
+      const auto& study = *context_.plan.scenarios[context_.first_scenario + row];
+      const int owner = split ? context_.layout.owner(row, comm_.size()) : comm_.rank();
+      std::pair<models::Block, models::Block> gathered;
+      if (split && base.sensitivity.rank) {
+        gathered = gather_first_draws(comm_, owner, &batch.pieces[i], m, study.inputs.size(),
+                                      n_out);
+      }
+      if (owner != comm_.rank()) continue;
+      note_nan(batch, i, n_out);
+      io::SummaryRows one;
+      append_statistics(batch.summaries.data() + i * n_out, n_out, one);
+      if (base.sensitivity.sobol) append_sobol(sobol.data() + i * n_out, n_out, one);
+      if (base.sensitivity.rank) {
+        const auto rows = static_cast<Eigen::Index>(m);
+        if (split) {
+          append_rank_row(study, names_, gathered.first, gathered.second, one);
+        } else {
+          append_rank_row(study, names_, batch.pieces[i].inputs.topRows(rows),
+                          batch.pieces[i].outputs.topRows(rows), one);
+        }
+      }
+      rows_.emplace(row, std::move(one));
     }
   }
-  for (std::size_t i = 0; i < nan_split.size() && nan_message.empty(); ++i) {
-    if (nan_split[i] > 0) {
-      nan_message = "cannot summarise output '" + base.model->outputs()[i % n_out].name +
-                    "' of scenario '" +
-                    plan.scenario_names[first_scenario + layout.split_rows[i / n_out]] +
-                    "': the model returned NaN for " + std::to_string(nan_split[i]) + " draws";
+
+  /// Collective. The owned rows in row order; throws on every rank if any rank found a NaN.
+  io::SummaryRows finish() {
+    const auto& base = context_.plan.base();
+    if (!comm_.all(nan_message_.empty())) {
+      throw RuntimeError(
+          (nan_message_.empty() ? "another rank found NaN model outputs" : nan_message_) +
+          " (check the input distributions) [" + base.job_path + "]");
+    }
+    io::SummaryRows owned;
+    for (const auto& [row, one] : rows_) owned.append(one);
+    return owned;
+  }
+
+ private:
+  void note_nan(const Batch& batch, std::size_t i, std::size_t n_out) {
+    for (std::size_t o = 0; o < n_out && nan_message_.empty(); ++o) {
+      const auto n_nan = batch.summaries[i * n_out + o].n_nan;
+      if (n_nan == 0) continue;
+      nan_message_ = "cannot summarise output '" + context_.plan.base().model->outputs()[o].name +
+                     "' of scenario '" +
+                     context_.plan.scenario_names[context_.first_scenario + batch.rows[i]] +
+                     "': the model returned NaN for " + std::to_string(n_nan) + " draws";
     }
   }
-  if (!comm.all(nan_message.empty())) {
-    throw RuntimeError(
-        (nan_message.empty() ? "another rank found NaN model outputs" : nan_message) +
-        " (check the input distributions) [" + base.job_path + "]");
-  }
-  // Owned rows in row order: whole rows from this rank's pieces, split rows from the reduction.
-  io::SummaryRows owned;
-  std::size_t w = 0;
-  const auto select_row = [&](const io::SummaryRows& from, std::size_t i) {
-    io::SummaryRows one;
-    const std::size_t n_q = base.quantile_levels.size();
-    const auto cut = [&](const auto& v, std::size_t per) {
-      return std::vector<typename std::decay_t<decltype(v)>::value_type>(
-          v.begin() + static_cast<std::ptrdiff_t>(i * per),
-          v.begin() + static_cast<std::ptrdiff_t>((i + 1) * per));
-    };
-    one.count = cut(from.count, n_out);
-    one.mean = cut(from.mean, n_out);
-    one.sd = cut(from.sd, n_out);
-    one.se = cut(from.se, n_out);
-    one.min = cut(from.min, n_out);
-    one.max = cut(from.max, n_out);
-    one.quantiles = cut(from.quantiles, n_out * n_q);
-    one.diff_mean = cut(from.diff_mean, n_out);
-    one.diff_se = cut(from.diff_se, n_out);
-    one.sobol_first = cut(from.sobol_first, n_out * n_groups);
-    one.sobol_first_halfwidth = cut(from.sobol_first_halfwidth, n_out * n_groups);
-    one.sobol_total = cut(from.sobol_total, n_out * n_groups);
-    one.sobol_total_halfwidth = cut(from.sobol_total_halfwidth, n_out * n_groups);
-    owned.append(one);
-  };
-  for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
-    if (layout.is_split(row)) {
-      const auto at = std::lower_bound(layout.split_rows.begin(), layout.split_rows.end(), row);
-      select_row(rows_split, static_cast<std::size_t>(at - layout.split_rows.begin()));
-    } else {
-      while (whole[w]->row != row) ++w;
-      select_row(rows_whole, w);
-    }
-  }
-  return owned;
+
+  const BatchContext& context_;
+  const Communicator& comm_;
+  std::vector<std::string> names_;
+  std::map<std::uint64_t, io::SummaryRows> rows_;
+  std::string nan_message_;
+};
+
+/// Bytes the in-memory path keeps of one row's draws on this rank.
+std::uint64_t held_bytes(std::uint64_t local_draws, std::size_t n_out, bool paired) {
+  return local_draws * n_out * stats::StreamingSummary::held_bytes_per_value(paired);
 }
 
-void add_rank_rows(const study::StudyPlan& plan, std::size_t first_scenario, const Layout& layout,
-                   const std::vector<Piece>& pieces, const Communicator& comm,
-                   io::SummaryRows& owned) {
-  const auto& base = plan.base();
-  const std::uint64_t m = std::min(base.n_draws, base.sensitivity.rank_draws);
-  const auto names = input_union(plan);
-  const auto piece_of = [&](std::uint64_t row) -> const Piece* {
-    const auto it = std::lower_bound(pieces.begin(), pieces.end(), row,
-                                     [](const Piece& p, std::uint64_t r) { return p.row < r; });
-    return it != pieces.end() && it->row == row ? &*it : nullptr;
+bool hold(const StatisticsPolicy& policy, std::uint64_t bytes) {
+  using Mode = StatisticsPolicy::Mode;
+  return policy.mode == Mode::kHold ||
+         (policy.mode == Mode::kAuto && bytes <= policy.hold_budget_bytes);
+}
+
+}  // namespace
+
+io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPolicy& policy,
+                                const Communicator& comm) {
+  const auto& layout = context.layout;
+  const auto& plan = context.plan;
+  const std::size_t n_out = plan.base().model->outputs().size();
+  const std::uint64_t block_size = plan.base().block_size;
+  // Progress counts every pass's draws: one pass where rank 0 keeps them, two where it
+  // regenerates them (refining passes, rare, go past the estimate and are clamped).
+  const std::uint64_t rank0_draws =
+      layout.rows * context.n_draws / static_cast<std::uint64_t>(comm.size());
+  const bool rank0_holds =
+      hold(policy, held_bytes(rank0_draws, n_out, true)) || policy.mode == StatisticsPolicy::Mode::kHold;
+  Progress meter(layout.rows * context.n_draws * (rank0_holds ? 1 : 2), context.progress);
+  BatchContext with_meter = context;
+  with_meter.meter = &meter;
+  RowCollector collector(with_meter, comm);
+  std::uint64_t done = 0;
+  // Split rows: one collective batch; whether it holds its draws is decided from numbers every
+  // rank knows (an upper bound of any rank's share), so every rank makes the same passes.
+  if (!layout.split_rows.empty()) {
+    const std::uint64_t share =
+        layout.block_major
+            ? std::min(context.n_draws,
+                       (layout.blocks / static_cast<std::uint64_t>(comm.size()) + 1) * block_size)
+            : context.n_draws;
+    BatchContext split = with_meter;
+    split.hold = hold(policy, held_bytes(share, n_out, true) * layout.split_rows.size());
+    collector.absorb(run_batch(split, layout.split_rows, across_ranks(comm), done), true);
+  }
+  // Whole rows: batches of rows whose held draws fit the budget together (or one row at a time,
+  // regenerated, when a row alone does not fit); no communication.
+  constexpr std::size_t kMaxRowsPerBatch = 64;
+  std::vector<std::uint64_t> rows;
+  std::uint64_t bytes = 0;
+  bool batch_holds = true;
+  BatchContext whole = with_meter;
+  const auto flush = [&] {
+    if (rows.empty()) return;
+    whole.hold = batch_holds;
+    collector.absorb(run_batch(whole, rows, stats::local_reductions(), done), false);
+    rows.clear();
+    bytes = 0;
   };
-  std::map<std::uint64_t, std::pair<models::Block, models::Block>> gathered;
-  for (const auto row : layout.split_rows) {
-    const auto& study = *plan.scenarios[first_scenario + row];
-    const int owner = layout.owner(row, comm.size());
-    auto data = gather_first_draws(comm, owner, piece_of(row), m, study.inputs.size(),
-                                   study.model->outputs().size());
-    if (owner == comm.rank()) gathered.emplace(row, std::move(data));
-  }
-  const auto rows = static_cast<Eigen::Index>(m);
   for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
-    const auto& study = *plan.scenarios[first_scenario + row];
-    if (layout.is_split(row)) {
-      const auto& [inputs, outputs] = gathered.at(row);
-      append_rank_row(study, names, inputs, outputs, owned);
-    } else {
-      const Piece& piece = *piece_of(row);
-      append_rank_row(study, names, piece.inputs.topRows(rows), piece.outputs.topRows(rows), owned);
+    if (layout.is_split(row)) continue;
+    const auto [b0, b1] = layout.local_blocks(row);
+    const std::uint64_t local = std::min(b1 * block_size, context.n_draws) - b0 * block_size;
+    const std::uint64_t need = held_bytes(local, n_out, row + context.first_scenario != plan.baseline);
+    const bool row_holds = hold(policy, need);
+    if (!rows.empty() && (row_holds != batch_holds || rows.size() == kMaxRowsPerBatch ||
+                          (row_holds && !hold(policy, bytes + need)))) {
+      flush();
     }
+    batch_holds = row_holds;
+    rows.push_back(row);
+    bytes += need;
+    if (!row_holds && rows.size() >= 4) flush();
   }
+  flush();
+  meter.finish();
+  return collector.finish();
 }
 
 }  // namespace costsweep::driver::detail

@@ -351,7 +351,8 @@ void ResultWriter::create_samples(const std::string& kind, std::uint64_t n_scena
   const hsize_t dims[3] = {n_scenarios, n_variables, n_draws};
   const hsize_t chunk[3] = {1, 1,
                             std::max<hsize_t>(1, std::min<hsize_t>(n_draws, kSampleChunkDraws))};
-  auto space = h5::own_space(H5Screate_simple(3, dims, nullptr), "create samples dataspace");
+  const hsize_t max_dims[3] = {n_scenarios, n_variables, H5S_UNLIMITED};
+  auto space = h5::own_space(H5Screate_simple(3, dims, max_dims), "create samples dataspace");
   auto dcpl = dataset_creation_plist();
   h5::check(H5Pset_chunk(dcpl.get(), 3, chunk), "set sample chunking");
   h5::check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "skip sample fill");
@@ -383,6 +384,34 @@ void ResultWriter::write_samples(const std::string& kind, const std::vector<Samp
   auto dxpl = collective_transfer();
   h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), dxpl.get(),
                      buffer.data()),
+            "write samples '" + kind + "'");
+}
+
+void ResultWriter::extend_samples(const std::string& kind, std::uint64_t n_draws) {
+  const hid_t dataset = samples_.at(kind).get();
+  auto space = h5::own_space(H5Dget_space(dataset), "get samples dataspace");
+  hsize_t dims[3];
+  h5::check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), "read samples extent");
+  dims[2] = n_draws;
+  h5::check(H5Dset_extent(dataset, dims), "extend samples '" + kind + "'");
+}
+
+void ResultWriter::write_sample_block(const std::string& kind, const SamplePiece& piece) {
+  const hid_t dataset = samples_.at(kind).get();
+  const auto& values = *piece.values;
+  const hsize_t rows = static_cast<hsize_t>(values.rows()),
+                cols = static_cast<hsize_t>(values.cols());
+  if (rows == 0 || cols == 0) return;
+  auto file_space = h5::own_space(H5Dget_space(dataset), "get samples dataspace");
+  const hsize_t start[3] = {piece.row, 0, piece.first_draw}, count[3] = {1, cols, rows};
+  h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+            "select a block of draws");
+  const hsize_t n = rows * cols;
+  auto mem_space = h5::own_space(H5Screate_simple(1, &n, nullptr), "create memory space");
+  auto dxpl = h5::own_plist(H5Pcreate(H5P_DATASET_XFER), "create transfer property list");
+  h5::check(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_INDEPENDENT), "select independent transfer");
+  h5::check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), dxpl.get(),
+                     values.data()),
             "write samples '" + kind + "'");
 }
 

@@ -37,9 +37,14 @@ class ResultWriter {
   /// scenarios) (a rank may pass none).
   void write_summary(const SummaryShape& shape, std::uint64_t first_row, const SummaryRows& rows);
   /// Collective. Creates /samples/<kind> of shape [n_scenarios, n_variables, n_draws], chunked
-  /// by variable.
+  /// by variable; the draws may grow later (extend_samples).
   void create_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_variables,
                       std::uint64_t n_draws);
+  /// Collective. Grows the draws of /samples/<kind> to n_draws.
+  void extend_samples(const std::string& kind, std::uint64_t n_draws);
+  /// Not collective: writes one piece of /samples/<kind> from this rank alone (independent
+  /// MPI-IO), so a run streams its draws block by block instead of keeping them.
+  void write_sample_block(const std::string& kind, const SamplePiece& piece);
   /// Collective. Writes this rank's pieces of /samples/<kind> (pieces in scenario, then draw
   /// order; a rank may pass none) in one collective write.
   void write_samples(const std::string& kind, const std::vector<SamplePiece>& pieces);

@@ -22,6 +22,12 @@ const std::vector<KeyDoc>& job_keys() {
       {"job.quantiles", "0.05 0.25 0.5 0.75 0.95",
        "quantile levels in [0, 1], separated by spaces or commas (numpy's linear definition)"},
       {"job.save_samples", "no", "yes to store every draw of every input and output"},
+      {"job.statistics", "auto",
+       "auto: keep the draws in memory while they fit a quarter of memory_limit, else regenerate "
+       "them (two or more passes); memory or streaming to force either (the same numbers)"},
+      {"job.memory_limit", "auto",
+       "memory a rank may use, e.g. 4G or 512M; auto: what Slurm grants, else the cgroup limit or "
+       "the available memory shared by the node's ranks"},
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
       {"sensitivity.tornado", "no",
        "yes: swing each group of inputs to its low and high levels, the others at their medians"},

@@ -123,6 +123,22 @@ void Builder::resolve_job_settings(Study& study) {
   } else {
     problem("job.save_samples", "cannot use save_samples '" + save + "': expected yes or no");
   }
+  study.statistics = value_of("job.statistics");
+  if (study.statistics != "auto" && study.statistics != "memory" &&
+      study.statistics != "streaming") {
+    problem("job.statistics", "cannot use statistics '" + study.statistics +
+                                  "': expected auto, memory or streaming");
+  }
+  const std::string limit = value_of("job.memory_limit");
+  if (limit != "auto") {
+    if (const auto bytes = detail::parse_size(limit)) {
+      study.memory_limit_bytes = *bytes;
+    } else {
+      problem("job.memory_limit", "cannot use memory_limit '" + limit +
+                                      "': expected auto or a size such as 4G, 512M or 1.5T "
+                                      "(K, M, G, T: powers of 1024) from 1M");
+    }
+  }
 }
 
 void Builder::resolve_model(Study& study) {

@@ -1,17 +1,48 @@
 #pragma once
-/// This rank's share of a run: its tasks evaluated into pieces of scenario rows.
+/// This rank's share of a run: batches of scenario rows evaluated block by block, in as many
+/// passes over their draws as their exact statistics need (draws are regenerated, not kept).
+#include <cstdint>
+#include <functional>
 #include <vector>
 
+#include "core/statistics/streaming_summary.hpp"
 #include "driver/detail/layout.hpp"
-#include "driver/mpi_env.hpp"
+#include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
 #include "study/plan.hpp"
 
 namespace costsweep::driver::detail {
 
-/// Evaluates this rank's tasks: one piece per row it touches, in row order (with progress on
-/// rank 0 when progress is true).
-std::vector<Piece> evaluate(const study::StudyPlan& plan, std::size_t first_scenario,
-                            const Layout& layout, const Communicator& comm, bool progress);
+/// Receives every block of draws of pass 0 (row, first draw, the scenario's inputs, outputs):
+/// where saved samples go.
+using BlockSink = std::function<void(std::uint64_t row, std::uint64_t first_draw,
+                                     const Eigen::Ref<const models::Block>& inputs,
+                                     const Eigen::Ref<const models::Block>& outputs)>;
+
+/// What a batch needs besides its rows.
+struct BatchContext {
+  const study::StudyPlan& plan;
+  std::size_t first_scenario;
+  const Layout& layout;
+  std::uint64_t n_draws;
+  bool hold;  ///< keep the draws (one pass) instead of regenerating them
+  const BlockSink* samples = nullptr;
+  bool progress = false;  ///< show progress (rank 0)
+  int ranks = 1;          ///< progress of rank 0 times the rank count estimates the job's
+  Progress* meter = nullptr;
+};
+
+/// The rows' statistics (rows x outputs, in row order) and what each row keeps for Sobol and
+/// rank measures.
+struct Batch {
+  std::vector<std::uint64_t> rows;
+  std::vector<stats::DatasetSummary> summaries;
+  std::vector<Piece> pieces;
+};
+
+/// Collective over the processes that reduce shares: evaluates this rank's blocks of rows
+/// (a rank may hold none of some rows) pass after pass until their statistics are final.
+Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
+                const stats::Reductions& reduce, std::uint64_t& done_draws);
 
 }  // namespace costsweep::driver::detail

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "driver/detail/evaluate.hpp"
 #include "driver/detail/layout.hpp"
 #include "driver/mpi_env.hpp"
-#include "driver/scenario_stats.hpp"
 #include "io/result.hpp"
 #include "study/plan.hpp"
 
@@ -15,17 +15,17 @@ namespace costsweep::driver::detail {
 /// Every input name of every scenario of the job, in order of first appearance.
 std::vector<std::string> input_union(const study::StudyPlan& plan);
 
-/// Collective. The summary rows this rank owns, in row order, with Sobol indices when the study
-/// asks for them; throws RuntimeError on every rank if any draw is NaN.
-io::SummaryRows summarise_owned(const study::StudyPlan& plan, std::size_t first_scenario,
-                                const Layout& layout, const std::vector<Piece>& pieces,
-                                const Communicator& comm);
+/// How the rows' draws are summarised: held in memory while a batch's draws fit
+/// hold_budget_bytes per rank (one pass), else regenerated pass after pass.
+struct StatisticsPolicy {
+  enum class Mode { kAuto, kHold, kStream } mode = Mode::kAuto;
+  std::uint64_t hold_budget_bytes = std::uint64_t{1} << 30;
+};
 
-/// Collective. Appends the rank measures of the rows this rank owns to owned (whose other
-/// arrays hold those rows in row order). Whole rows use the draws this rank holds; each split
-/// row's first draws are gathered onto its owner (one gather per split row).
-void add_rank_rows(const study::StudyPlan& plan, std::size_t first_scenario, const Layout& layout,
-                   const std::vector<Piece>& pieces, const Communicator& comm,
-                   io::SummaryRows& owned);
+/// Collective. Evaluates this rank's tasks in batches of rows and returns the summary rows it
+/// owns, in row order, with Sobol indices and rank measures when the study asks for them;
+/// throws RuntimeError on every rank if any draw is NaN.
+io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPolicy& policy,
+                                const Communicator& comm);
 
 }  // namespace costsweep::driver::detail

@@ -65,3 +65,26 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 }  // namespace costsweep::study::detail
+
+namespace costsweep::study::detail {
+
+std::optional<std::uint64_t> parse_size(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  double scale = 1;
+  std::string number = text;
+  switch (text.back()) {
+    case 'K': case 'k': scale = 1024.0; break;
+    case 'M': case 'm': scale = 1024.0 * 1024; break;
+    case 'G': case 'g': scale = 1024.0 * 1024 * 1024; break;
+    case 'T': case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
+    default: break;
+  }
+  if (scale > 1) number.pop_back();
+  const auto value = parse_number(number);
+  if (!value || !(*value * scale >= 1024.0 * 1024) || !(*value * scale < 0x1p63)) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(*value * scale);
+}
+
+}  // namespace costsweep::study::detail

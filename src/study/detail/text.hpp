@@ -16,6 +16,9 @@ std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t 
                                          std::uint64_t hi);
 /// yes/no, true/false, on/off, 1/0 (any case).
 std::optional<bool> parse_bool(const std::string& text);
+/// A memory size: a positive number with a K, M, G or T suffix (powers of 1024; none: bytes),
+/// at least 1 MiB; nullopt otherwise.
+std::optional<std::uint64_t> parse_size(const std::string& text);
 /// Items separated by commas (and spaces around them), trimmed, empty ones dropped.
 std::vector<std::string> split_list(const std::string& text);
 std::string join(const std::vector<std::string>& items);
