@@ -29,7 +29,7 @@ costsweep::study::StudyPtr make_study(std::uint64_t block_size) {
 void BM_IshigamiBlock(benchmark::State& state) {
   const auto block_size = static_cast<std::uint64_t>(state.range(0));
   const auto study = make_study(block_size);
-  costsweep::driver::BlockRunner runner(*study);
+  costsweep::driver::BlockRunner runner(*study, study->n_draws);
   const auto n = static_cast<Eigen::Index>(block_size);
   Eigen::ArrayXXd inputs(n, 3), outputs(n, 1);
   std::uint64_t first = 0;

@@ -54,6 +54,34 @@ void print_study(const study::Study& s) {
   }
 }
 
+/// The run's own memory formula (driver/memory.cpp) for --ranks ranks on one node: printed to
+/// out (unless null); false, with the refusal on stderr, when it exceeds what a rank may use.
+bool print_memory(const study::StudyPlan& plan, const JobArguments& args, std::size_t shard_index,
+                  std::size_t shard_count, std::FILE* out) {
+  const auto& base = plan.base();
+  const auto range = study::shard_range(plan.size(), shard_index, shard_count);
+  const auto limit = driver::memory_limit(base, driver::ranks_on_node(args.ranks));
+  const auto need = driver::memory_need(plan, range.first, range.last, args.ranks,
+                                        driver::largest_draws(base), limit);
+  const auto refusal = driver::memory_refusal(base, need, limit, args.ranks);
+  if (!refusal.empty()) {
+    std::fprintf(stderr, "costsweep: error: %s\n", refusal.c_str());
+    out = stderr;
+  }
+  if (out == nullptr) return true;
+  std::fprintf(out,
+               "  memory     about %s per rank on %d rank%s (a rank may use %s: %s); draws %s\n",
+               driver::format_bytes(need.total).c_str(), args.ranks, args.ranks == 1 ? "" : "s",
+               driver::format_bytes(limit.bytes).c_str(), limit.source.c_str(),
+               need.holds_all ? "kept in memory (one pass)" : "regenerated (two or more passes)");
+  for (const auto& part : need.parts) {
+    if (part.bytes == 0) continue;
+    std::fprintf(out, "    %-36s %s\n", part.name.c_str(),
+                 driver::format_bytes(part.bytes).c_str());
+  }
+  return refusal.empty();
+}
+
 }  // namespace
 
 int command_validate(int argc, char** argv) {
@@ -61,6 +89,8 @@ int command_validate(int argc, char** argv) {
   const auto [shard_index, shard_count] = parse_shard(args.shard);
   const auto plan = study::build_plan(job_source(args, study::read_whole_file(args.job, "job")));
   const auto& base = plan->base();
+  // A job too big for the memory a rank may use is not valid: refused before the plan.
+  if (!print_memory(*plan, args, shard_index, shard_count, nullptr)) return 2;
   std::printf("job %s is valid\n", base.job_path.c_str());
   print_study(base);
   std::printf("  scenarios  %zu (%s%s)\n", plan->size(), plan->mode.c_str(),
@@ -76,24 +106,7 @@ int command_validate(int argc, char** argv) {
     std::printf("  shard      %zu/%zu: scenarios %zu to %zu\n", shard_index, shard_count,
                 range.first, range.last == 0 ? 0 : range.last - 1);
   }
-  // The run's own formula (driver/memory.cpp), for --ranks ranks on one node.
-  const auto range = study::shard_range(plan->size(), shard_index, shard_count);
-  const auto limit = driver::memory_limit(base, driver::ranks_on_node(args.ranks));
-  const auto need = driver::memory_need(*plan, range.first, range.last, args.ranks,
-                                        driver::largest_draws(base), limit);
-  std::printf("  memory     about %s per rank on %d rank%s (a rank may use %s: %s); draws %s\n",
-              driver::format_bytes(need.total).c_str(), args.ranks, args.ranks == 1 ? "" : "s",
-              driver::format_bytes(limit.bytes).c_str(), limit.source.c_str(),
-              need.holds_all ? "kept in memory (one pass)" : "regenerated (two or more passes)");
-  for (const auto& part : need.parts) {
-    if (part.bytes == 0) continue;
-    std::printf("    %-36s %s\n", part.name.c_str(), driver::format_bytes(part.bytes).c_str());
-  }
-  if (const auto refusal = driver::memory_refusal(base, need, limit, args.ranks);
-      !refusal.empty()) {
-    std::fprintf(stderr, "costsweep: error: %s\n", refusal.c_str());
-    return 2;
-  }
+  print_memory(*plan, args, shard_index, shard_count, stdout);
   return 0;
 }
 

@@ -53,14 +53,16 @@ class SampleStream {
     const auto& own = plan_.scenarios[first_ + row]->inputs;
     buffer_.resize(n, outputs.cols());
     buffer_ = outputs.bottomRows(n);
-    writer_.write_sample_block("outputs", {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
+    writer_.write_sample_block("outputs",
+                               {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
     buffer_.resize(n, static_cast<Eigen::Index>(names_.size()));
     buffer_.setConstant(std::numeric_limits<double>::quiet_NaN());
     for (std::size_t i = 0; i < own.size(); ++i) {
       const auto at = std::find(names_.begin(), names_.end(), own[i].name) - names_.begin();
       buffer_.col(at) = inputs.col(static_cast<Eigen::Index>(i)).tail(n);
     }
-    writer_.write_sample_block("inputs", {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
+    writer_.write_sample_block("inputs",
+                               {row, first_draw + static_cast<std::uint64_t>(skip), &buffer_});
   }
 
  private:

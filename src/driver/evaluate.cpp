@@ -80,14 +80,21 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
     const auto& study = *plan.scenarios[s];
     const auto [b0, b1] = context.layout.local_blocks(row);
     const auto n_in = static_cast<Eigen::Index>(study.inputs.size());
-    RowState r{&study, std::make_unique<BlockRunner>(study, n_draws), b0, b1, s == plan.baseline,
+    RowState r{&study,
+               std::make_unique<BlockRunner>(study, n_draws),
+               b0,
+               b1,
+               s == plan.baseline,
                models::Block(block_rows, n_in)};
     const std::uint64_t first = b0 * block_size;
     const std::uint64_t local = b1 > b0 ? std::min(b1 * block_size, n_draws) - first : 0;
     const auto kept = static_cast<Eigen::Index>(
         std::min(local, rank_draws > first ? rank_draws - first : std::uint64_t{0}));
-    Piece piece{row, first, models::Block(kept, static_cast<Eigen::Index>(n_out)),
-                models::Block(kept, n_in), {}};
+    Piece piece{row,
+                first,
+                models::Block(kept, static_cast<Eigen::Index>(n_out)),
+                models::Block(kept, n_in),
+                {}};
     if (study.sensitivity.sobol && b1 > b0) piece.sobol = sobol_accumulators(study, *r.runner);
     batch.pieces.push_back(std::move(piece));
     for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline});
@@ -103,9 +110,8 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
   std::unique_ptr<BlockRunner> baseline_runner;
   models::Block baseline_inputs, baseline_outputs(block_rows, static_cast<Eigen::Index>(n_out)),
       outputs(block_rows, static_cast<Eigen::Index>(n_out));
-  const bool any_paired = std::any_of(state.begin(), state.end(), [](const RowState& r) {
-    return !r.is_baseline && r.b1 > r.b0;
-  });
+  const bool any_paired = std::any_of(
+      state.begin(), state.end(), [](const RowState& r) { return !r.is_baseline && r.b1 > r.b0; });
   if (any_paired) {
     baseline_runner = std::make_unique<BlockRunner>(base, n_draws);
     baseline_inputs.resize(block_rows, static_cast<Eigen::Index>(base.inputs.size()));
@@ -113,8 +119,10 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
   // The baseline row first in every block, so that its outputs pair the others'.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < state.size(); ++i) {
-    if (state[i].is_baseline) order.insert(order.begin(), i);
-    else order.push_back(i);
+    if (state[i].is_baseline)
+      order.insert(order.begin(), i);
+    else
+      order.push_back(i);
   }
   while (summary.needs_pass()) {
     const bool first_pass = summary.pass() == 0;
@@ -150,9 +158,10 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
         }
         if (context.samples != nullptr) (*context.samples)(batch.rows[i], draw, in, out);
       }
-      done_draws += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(std::count_if(
-                        state.begin(), state.end(),
-                        [b](const RowState& r) { return b >= r.b0 && b < r.b1; }));
+      done_draws += static_cast<std::uint64_t>(n) *
+                    static_cast<std::uint64_t>(
+                        std::count_if(state.begin(), state.end(),
+                                      [b](const RowState& r) { return b >= r.b0 && b < r.b1; }));
       if (context.meter != nullptr) {
         context.meter->update(done_draws * static_cast<std::uint64_t>(context.ranks));
       }

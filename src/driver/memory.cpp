@@ -57,7 +57,8 @@ std::uint64_t cgroup_bytes() {
 }  // namespace
 
 int ranks_on_node(int fallback) {
-  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"}) {
+  for (const char* name :
+       {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"}) {
     if (const auto n = env_number(name); n > 0) return static_cast<int>(n);
   }
   return std::max(1, fallback);
@@ -71,8 +72,8 @@ MemoryLimit memory_limit(const study::Study& base, int node_ranks) {
     return {per_cpu * kMiB * cpus, "Slurm's grant (SLURM_MEM_PER_CPU)"};
   }
   if (const auto per_node = env_number("SLURM_MEM_PER_NODE"); per_node > 0) {
-    return {per_node * kMiB / ranks, "Slurm's grant (SLURM_MEM_PER_NODE over " +
-                                         std::to_string(ranks) + " ranks)"};
+    return {per_node * kMiB / ranks,
+            "Slurm's grant (SLURM_MEM_PER_NODE over " + std::to_string(ranks) + " ranks)"};
   }
   const std::uint64_t available = available_bytes(), cgroup = cgroup_bytes();
   if (cgroup > 0 && (available == 0 || cgroup < available)) {
@@ -89,8 +90,8 @@ std::uint64_t largest_draws(const study::Study& base) {
                                                : base.n_draws;
 }
 
-MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::size_t last,
-                       int ranks, std::uint64_t n_draws, const MemoryLimit& limit) {
+MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::size_t last, int ranks,
+                       std::uint64_t n_draws, const MemoryLimit& limit) {
   const auto& base = plan.base();
   const auto r = static_cast<std::uint64_t>(std::max(1, ranks));
   const std::uint64_t rows = last - first, bs = base.block_size;
@@ -147,15 +148,14 @@ MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::siz
 std::string memory_refusal(const study::Study& base, const MemoryNeed& need,
                            const MemoryLimit& limit, int ranks) {
   if (need.total <= limit.bytes) return {};
-  const auto largest = std::max_element(
-      need.parts.begin(), need.parts.end(),
-      [](const MemoryPart& a, const MemoryPart& b) { return a.bytes < b.bytes; });
+  const auto largest =
+      std::max_element(need.parts.begin(), need.parts.end(),
+                       [](const MemoryPart& a, const MemoryPart& b) { return a.bytes < b.bytes; });
   std::ostringstream message;
   message << "cannot run " << base.job_path << ": it needs about " << format_bytes(need.total)
           << " per rank on " << ranks << " ranks, " << format_bytes(need.total - limit.bytes)
-          << " more than the " << format_bytes(limit.bytes) << " a rank may use ("
-          << limit.source << "); the largest part is " << largest->name << ", "
-          << format_bytes(largest->bytes);
+          << " more than the " << format_bytes(limit.bytes) << " a rank may use (" << limit.source
+          << "); the largest part is " << largest->name << ", " << format_bytes(largest->bytes);
   if (!largest->key.empty()) message << ", driven by " << largest->key;
   message << " (lower it, use more ranks, or set job.memory_limit)";
   return message.str();

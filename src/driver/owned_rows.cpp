@@ -33,7 +33,8 @@ std::vector<stats::SobolAccumulator> merged_sobol(const std::vector<Piece>& piec
                                                   const Communicator* comm) {
   std::vector<stats::SobolAccumulator> merged;
   if (comm == nullptr) {
-    for (const auto& piece : pieces) merged.insert(merged.end(), piece.sobol.begin(), piece.sobol.end());
+    for (const auto& piece : pieces)
+      merged.insert(merged.end(), piece.sobol.begin(), piece.sobol.end());
     return merged;
   }
   std::vector<std::int64_t> packed;
@@ -88,8 +89,8 @@ class RowCollector {
       const int owner = split ? context_.layout.owner(row, comm_.size()) : comm_.rank();
       std::pair<models::Block, models::Block> gathered;
       if (split && base.sensitivity.rank) {
-        gathered = gather_first_draws(comm_, owner, &batch.pieces[i], m, study.inputs.size(),
-                                      n_out);
+        gathered =
+            gather_first_draws(comm_, owner, &batch.pieces[i], m, study.inputs.size(), n_out);
       }
       if (owner != comm_.rank()) continue;
       note_nan(batch, i, n_out);
@@ -164,8 +165,8 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   // regenerates them (refining passes, rare, go past the estimate and are clamped).
   const std::uint64_t rank0_draws =
       layout.rows * context.n_draws / static_cast<std::uint64_t>(comm.size());
-  const bool rank0_holds =
-      hold(policy, held_bytes(rank0_draws, n_out, true)) || policy.mode == StatisticsPolicy::Mode::kHold;
+  const bool rank0_holds = hold(policy, held_bytes(rank0_draws, n_out, true)) ||
+                           policy.mode == StatisticsPolicy::Mode::kHold;
   Progress meter(layout.rows * context.n_draws * (rank0_holds ? 1 : 2), context.progress);
   BatchContext with_meter = context;
   with_meter.meter = &meter;
@@ -201,7 +202,8 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
     if (layout.is_split(row)) continue;
     const auto [b0, b1] = layout.local_blocks(row);
     const std::uint64_t local = std::min(b1 * block_size, context.n_draws) - b0 * block_size;
-    const std::uint64_t need = held_bytes(local, n_out, row + context.first_scenario != plan.baseline);
+    const std::uint64_t need =
+        held_bytes(local, n_out, row + context.first_scenario != plan.baseline);
     const bool row_holds = hold(policy, need);
     if (!rows.empty() && (row_holds != batch_holds || rows.size() == kMaxRowsPerBatch ||
                           (row_holds && !hold(policy, bytes + need)))) {

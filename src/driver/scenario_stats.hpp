@@ -16,8 +16,8 @@ namespace costsweep::driver {
 struct Piece {
   std::uint64_t row = 0;
   std::uint64_t first_draw = 0;
-  models::Block outputs;  ///< kept draws only (none without rank measures)
-  models::Block inputs;   ///< same draws as outputs
+  models::Block outputs;                       ///< kept draws only (none without rank measures)
+  models::Block inputs;                        ///< same draws as outputs
   std::vector<stats::SobolAccumulator> sobol;  ///< per output, with sensitivity.sobol
 };
 

@@ -126,8 +126,8 @@ void Builder::resolve_job_settings(Study& study) {
   study.statistics = value_of("job.statistics");
   if (study.statistics != "auto" && study.statistics != "memory" &&
       study.statistics != "streaming") {
-    problem("job.statistics", "cannot use statistics '" + study.statistics +
-                                  "': expected auto, memory or streaming");
+    problem("job.statistics",
+            "cannot use statistics '" + study.statistics + "': expected auto, memory or streaming");
   }
   const std::string limit = value_of("job.memory_limit");
   if (limit != "auto") {

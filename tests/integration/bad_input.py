@@ -101,6 +101,16 @@ CASES = [
      [], ["cannot fit the model in a replica", "more than max_gpus_per_replica = 8", "line 7"]),
     ("lifecycle_unbounded_params", LIFECYCLE + "total_params = lognormal(p10=1e12, p90=2e12)\n", [],
      ["cannot fit the model in a replica", "inf GPUs"]),
+    # Memory: refused before any compute, naming the key that drives the need.
+    ("too_big_for_memory", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 10000000\n",
+     ["--draws", "1e7", "--set", "job.memory_limit=200M"],
+     ["cannot run", "per rank", "more than the 200.0 MiB a rank may use (job.memory_limit)",
+      "rank measures' first draws", "driven by sensitivity.rank_draws"]),
+    ("bad_memory_limit", GOOD, ["--set", "job.memory_limit=lots"],
+     ["memory_limit 'lots'", "4G, 512M", "--set"]),
+    ("memory_limit_below_1M", GOOD, ["--set", "job.memory_limit=100K"], ["memory_limit '100K'"]),
+    ("bad_statistics_mode", GOOD, ["--set", "job.statistics=fast"],
+     ["statistics 'fast'", "auto, memory or streaming"]),
 ]
 
 

@@ -73,11 +73,24 @@ std::optional<std::uint64_t> parse_size(const std::string& text) {
   double scale = 1;
   std::string number = text;
   switch (text.back()) {
-    case 'K': case 'k': scale = 1024.0; break;
-    case 'M': case 'm': scale = 1024.0 * 1024; break;
-    case 'G': case 'g': scale = 1024.0 * 1024 * 1024; break;
-    case 'T': case 't': scale = 1024.0 * 1024 * 1024 * 1024; break;
-    default: break;
+    case 'K':
+    case 'k':
+      scale = 1024.0;
+      break;
+    case 'M':
+    case 'm':
+      scale = 1024.0 * 1024;
+      break;
+    case 'G':
+    case 'g':
+      scale = 1024.0 * 1024 * 1024;
+      break;
+    case 'T':
+    case 't':
+      scale = 1024.0 * 1024 * 1024 * 1024;
+      break;
+    default:
+      break;
   }
   if (scale > 1) number.pop_back();
   const auto value = parse_number(number);
