@@ -60,7 +60,7 @@ struct Study {
   sampling::Plan plan = sampling::Plan::kMonteCarlo;  ///< input i draws Sobol dimension i
   std::vector<double> quantile_levels;                ///< ascending, distinct
   bool save_samples = false;
-  std::string statistics = "auto";     ///< auto, memory or streaming (job.statistics)
+  std::string statistics = "auto";       ///< auto, memory or streaming (job.statistics)
   std::uint64_t memory_limit_bytes = 0;  ///< job.memory_limit; 0: auto
   SensitivityPlan sensitivity;
   std::string output_path;
