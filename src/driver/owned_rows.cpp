@@ -165,8 +165,7 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   // regenerates them (refining passes, rare, go past the estimate and are clamped).
   const std::uint64_t rank0_draws =
       layout.rows * context.n_draws / static_cast<std::uint64_t>(comm.size());
-  const bool rank0_holds = hold(policy, held_bytes(rank0_draws, n_out, true)) ||
-                           policy.mode == StatisticsPolicy::Mode::kHold;
+  const bool rank0_holds = hold(policy, held_bytes(rank0_draws, n_out, true));
   Progress meter(layout.rows * context.n_draws * (rank0_holds ? 1 : 2), context.progress);
   BatchContext with_meter = context;
   with_meter.meter = &meter;
