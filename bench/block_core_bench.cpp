@@ -11,25 +11,25 @@
 #include "core/statistics/selection.hpp"
 #include "core/statistics/summary.hpp"
 #include "driver/block_runner.hpp"
-#include "study/study.hpp"
+#include "study/scenario.hpp"
 
 namespace {
 
 using costsweep::study::JobSource;
 
-costsweep::study::StudyPtr make_study(std::uint64_t block_size) {
+costsweep::study::ScenarioPtr make_study(std::uint64_t block_size) {
   JobSource source{"bench.ini", "", {}, {}, {}};
   source.entries = {{"job.model", "ishigami", "bench", false},
                     {"job.block_size", std::to_string(block_size), "bench", false},
                     {"job.draws", "1e15", "bench", false},  // the loop runs far past 10000
                     {"job.output", "/tmp/bench.h5", "bench", false}};
-  return costsweep::study::build_study(source);
+  return costsweep::study::build_scenario(source);
 }
 
 void BM_IshigamiBlock(benchmark::State& state) {
   const auto block_size = static_cast<std::uint64_t>(state.range(0));
   const auto study = make_study(block_size);
-  costsweep::driver::BlockRunner runner(*study, study->n_draws);
+  costsweep::driver::BlockRunner runner(*study, study->job().n_draws);
   const auto n = static_cast<Eigen::Index>(block_size);
   Eigen::ArrayXXd inputs(n, 3), outputs(n, 1);
   std::uint64_t first = 0;

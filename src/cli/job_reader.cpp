@@ -89,8 +89,14 @@ void add_override(study::JobSource& source, const std::string& assignment,
     throw InputError("cannot apply " + flag + " '" + assignment +
                      "': expected key=value, e.g. job.draws=1000");
   }
-  source.entries.push_back({trim(assignment.substr(0, equals)), trim(assignment.substr(equals + 1)),
-                            flag + " " + assignment, true});
+  // The origin names the key and the start of a long value (a grid axis may run to pages; every
+  // scenario's origin repeats it).
+  constexpr std::size_t kShown = 60;
+  const std::string origin = assignment.size() <= equals + 1 + kShown
+                                 ? flag + " " + assignment
+                                 : flag + " " + assignment.substr(0, equals + 1 + kShown) + "...";
+  source.entries.push_back(
+      {trim(assignment.substr(0, equals)), trim(assignment.substr(equals + 1)), origin, true});
 }
 
 }  // namespace costsweep::cli

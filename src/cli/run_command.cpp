@@ -29,10 +29,10 @@ std::map<std::string, std::string> broadcast_files(const std::map<std::string, s
 /// Collective. Rank 0 reads the job and its data files and validates them; the other ranks build
 /// the same plan from what rank 0 read, so only rank 0 touches the files. On a problem rank 0
 /// prints it and every rank returns nullptr.
-study::StudyPlanPtr collective_plan(const JobArguments& args, const driver::Communicator& comm) {
+study::StudyPtr collective_plan(const JobArguments& args, const driver::Communicator& comm) {
   std::string text, error;
   std::map<std::string, std::string> files;
-  study::StudyPlanPtr plan;
+  study::StudyPtr plan;
   if (comm.rank() == 0) {
     try {
       text = study::read_whole_file(args.job, "job");
@@ -40,7 +40,7 @@ study::StudyPlanPtr collective_plan(const JobArguments& args, const driver::Comm
       source.read_file = [&files](const std::string& path) {
         return files[path] = study::read_whole_file(path);
       };
-      plan = study::build_plan(source);
+      plan = study::build_study(source);
     } catch (const InputError& e) {
       error = e.what();
     }
@@ -61,7 +61,7 @@ study::StudyPlanPtr collective_plan(const JobArguments& args, const driver::Comm
           throw InputError("cannot read data file '" + path + "': rank 0 did not read it");
         return it->second;
       };
-      plan = study::build_plan(source);
+      plan = study::build_study(source);
     } catch (const InputError& e) {
       error = e.what();
     }
@@ -109,14 +109,14 @@ int command_run(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), e.what());
-    std::remove((base.output_path + ".partial").c_str());
+    std::remove((base.job().output_path + ".partial").c_str());
     comm.abort(1);
   }
   if (comm.rank() == 0) {
-    const auto tables = io::read_result(base.output_path).tables;
+    const auto tables = io::read_result(base.job().output_path).tables;
     print_summary(tables, select(tables, {}), stdout, kPrintedScenarios);
     std::printf("wrote %s (%zu scenarios x %llu draws on %d ranks, %.3g s)\n",
-                base.output_path.c_str(),
+                base.job().output_path.c_str(),
                 study::shard_range(plan->size(), shard_index, shard_count).last -
                     study::shard_range(plan->size(), shard_index, shard_count).first,
                 static_cast<unsigned long long>(report.n_draws), comm.size(), report.wall_seconds);

@@ -5,39 +5,42 @@
 #include "cli/commands.hpp"
 #include "cli/job_arguments.hpp"
 #include "driver/memory.hpp"
-#include "study/plan.hpp"
+#include "study/study.hpp"
 
 namespace costsweep::cli {
 namespace {
 
-void print_study(const study::Study& s) {
-  std::printf("  model      %s\n", s.model_name.c_str());
-  for (const auto& [name, value] : s.model_config.values) {
+void print_study(const study::Scenario& s) {
+  std::printf("  model      %s\n", s.job().model_name.c_str());
+  for (const auto& [name, value] : s.model_config().values) {
     std::printf("    %s = %s\n", name.c_str(), value.c_str());
   }
-  for (const auto& file : s.data_files) {
+  for (const auto& file : s.data_files()) {
     std::printf("  data       %s (%zu rows, sha256 %.12s)\n", file.path.c_str(),
-                s.model_config.tables.at(file.key.substr(6)).rows.size(), file.sha256.c_str());
+                s.model_config().tables.at(file.key.substr(6)).rows.size(), file.sha256.c_str());
   }
-  std::printf(
-      "  draws      %llu in %llu blocks of %llu\n", static_cast<unsigned long long>(s.n_draws),
-      static_cast<unsigned long long>(s.n_blocks()), static_cast<unsigned long long>(s.block_size));
-  std::printf("  seed       %llu\n  output     %s%s\n", static_cast<unsigned long long>(s.seed),
-              s.output_path.c_str(), s.save_samples ? " (with samples)" : "");
+  std::printf("  draws      %llu in %llu blocks of %llu\n",
+              static_cast<unsigned long long>(s.job().n_draws),
+              static_cast<unsigned long long>(s.job().n_blocks()),
+              static_cast<unsigned long long>(s.job().block_size));
+  std::printf("  seed       %llu\n  output     %s%s\n",
+              static_cast<unsigned long long>(s.job().seed), s.job().output_path.c_str(),
+              s.job().save_samples ? " (with samples)" : "");
   std::size_t width = 10;
   for (const auto& input : s.inputs) width = std::max(width, input.name.size());
   std::printf("  inputs (P5 / P50 / P95):\n");
   for (const auto& input : s.inputs) {
     const auto& d = *input.distribution;
-    std::printf("    %-*s %-36s %.4g / %.4g / %.4g\n", static_cast<int>(width), input.name.c_str(),
-                input.spec.c_str(), d.quantile(0.05), d.quantile(0.5), d.quantile(0.95));
+    std::printf("    %-*s %-36s %.4g / %.4g / %.4g\n", static_cast<int>(width),
+                std::string(input.name).c_str(), std::string(input.spec).c_str(), d.quantile(0.05),
+                d.quantile(0.5), d.quantile(0.95));
   }
   std::printf("  outputs (%zu):\n", s.model->outputs().size());
   for (const auto& out : s.model->outputs()) std::printf("    %s\n", out.name.c_str());
-  const auto& sensitivity = s.sensitivity;
+  const auto& sensitivity = s.job().sensitivity;
   if (sensitivity.sobol) {
-    std::printf("  sobol      %zu groups: draws x %zu model evaluations\n",
-                sensitivity.groups.size(), sensitivity.groups.size() + 2);
+    std::printf("  sobol      %zu groups: draws x %zu model evaluations\n", s.groups().size(),
+                s.groups().size() + 2);
   }
   if (sensitivity.target_halfwidth > 0) {
     std::printf("  stopping   double the draws until every Sobol half-width <= %g, at most %llu\n",
@@ -46,17 +49,17 @@ void print_study(const study::Study& s) {
   }
   if (sensitivity.rank) {
     std::printf("  rank       Spearman and PRCC from the first %llu draws\n",
-                static_cast<unsigned long long>(std::min(s.n_draws, sensitivity.rank_draws)));
+                static_cast<unsigned long long>(std::min(s.job().n_draws, sensitivity.rank_draws)));
   }
   if (sensitivity.tornado) {
-    std::printf("  tornado    %zu groups at P%g and P%g\n", sensitivity.groups.size(),
+    std::printf("  tornado    %zu groups at P%g and P%g\n", s.groups().size(),
                 100 * sensitivity.tornado_low, 100 * sensitivity.tornado_high);
   }
 }
 
 /// The run's own memory formula (driver/memory.cpp) for --ranks ranks on one node: printed to
 /// out (unless null); false, with the refusal on stderr, when it exceeds what a rank may use.
-bool print_memory(const study::StudyPlan& plan, const JobArguments& args, std::size_t shard_index,
+bool print_memory(const study::Study& plan, const JobArguments& args, std::size_t shard_index,
                   std::size_t shard_count, std::FILE* out) {
   const auto& base = plan.base();
   const auto range = study::shard_range(plan.size(), shard_index, shard_count);
@@ -87,11 +90,11 @@ bool print_memory(const study::StudyPlan& plan, const JobArguments& args, std::s
 int command_validate(int argc, char** argv) {
   const auto args = parse_job_arguments(argc, argv, "validate");
   const auto [shard_index, shard_count] = parse_shard(args.shard);
-  const auto plan = study::build_plan(job_source(args, study::read_whole_file(args.job, "job")));
+  const auto plan = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
   const auto& base = plan->base();
   // A job too big for the memory a rank may use is not valid: refused before the plan.
   if (!print_memory(*plan, args, shard_index, shard_count, nullptr)) return 2;
-  std::printf("job %s is valid\n", base.job_path.c_str());
+  std::printf("job %s is valid\n", base.job().path.c_str());
   print_study(base);
   std::printf("  scenarios  %zu (%s%s)\n", plan->size(), plan->mode.c_str(),
               plan->common_random_numbers ? ", common random numbers" : ", independent streams");

@@ -1,11 +1,13 @@
 #include "driver/block_runner.hpp"
 
-#include "core/sampling/plans.hpp"
+#include "core/sampling/methods.hpp"
 
 namespace costsweep::driver {
 
-BlockRunner::BlockRunner(const study::Study& study, std::uint64_t n_draws)
-    : study_(study), n_draws_(n_draws), uniforms_(static_cast<Eigen::Index>(study.block_size)) {}
+BlockRunner::BlockRunner(const study::Scenario& study, std::uint64_t n_draws)
+    : study_(study),
+      n_draws_(n_draws),
+      uniforms_(static_cast<Eigen::Index>(study.job().block_size)) {}
 
 void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs) {
   // A different stream key for matrix B; any fixed odd constant keeps streams distinct.
@@ -15,7 +17,7 @@ void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models:
   const auto n_inputs = static_cast<std::uint32_t>(study_.inputs.size());
   for (std::uint32_t i = 0; i < n_inputs; ++i) {
     const auto& input = study_.inputs[i];
-    sampling::fill_uniforms(study_.plan, study_.seed,
+    sampling::fill_uniforms(study_.job().method, study_.job().seed,
                             second ? input.stream ^ kSecondMatrix : input.stream,
                             second ? n_inputs + i : i, n_draws_, first_draw, u);
     input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));

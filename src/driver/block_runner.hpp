@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "models/model.hpp"
-#include "study/study.hpp"
+#include "study/scenario.hpp"
 
 namespace costsweep::driver {
 
@@ -11,12 +11,12 @@ namespace costsweep::driver {
 class BlockRunner {
  public:
   /// n_draws: the run's draws per scenario (the stopping rule's rounds grow it past the study's).
-  BlockRunner(const study::Study& study, std::uint64_t n_draws);
+  BlockRunner(const study::Scenario& study, std::uint64_t n_draws);
 
   /// Draws [first_draw, first_draw + inputs.rows()): fills inputs (rows x n_inputs) with each
   /// input's quantile of its plan's uniforms (MC, LHS or Sobol; input i is Sobol dimension i) and
-  /// outputs (rows x n_outputs) with the model's values. rows <= study.block_size. Pure: the same
-  /// draws give the same bits anywhere.
+  /// outputs (rows x n_outputs) with the model's values. rows <= study.job().block_size. Pure: the
+  /// same draws give the same bits anywhere.
   void run(std::uint64_t first_draw, Eigen::Ref<models::Block> inputs,
            Eigen::Ref<models::Block> outputs);
   /// The inputs of matrix A (as run() draws them) or, with second, of the pick-freeze design's
@@ -24,7 +24,7 @@ class BlockRunner {
   void draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs);
 
  private:
-  const study::Study& study_;
+  const study::Scenario& study_;
   std::uint64_t n_draws_;
   Eigen::ArrayXd uniforms_;
 };

@@ -41,7 +41,7 @@ std::string iso_time(double unix_seconds) {
 /// Draws below `written` (a stopping rule's earlier rounds) are already in the file.
 class SampleStream {
  public:
-  SampleStream(io::ResultWriter& writer, const study::StudyPlan& plan, std::size_t first)
+  SampleStream(io::ResultWriter& writer, const study::Study& plan, std::size_t first)
       : writer_(writer), plan_(plan), first_(first), names_(input_union(plan)) {}
   void set_written(std::uint64_t written) { written_ = written; }
   void operator()(std::uint64_t row, std::uint64_t first_draw,
@@ -67,23 +67,23 @@ class SampleStream {
 
  private:
   io::ResultWriter& writer_;
-  const study::StudyPlan& plan_;
+  const study::Study& plan_;
   std::size_t first_;
   std::vector<std::string> names_;
   std::uint64_t written_ = 0;
   models::Block buffer_;
 };
 
-detail::StatisticsPolicy statistics_policy(const study::Study& base, const RunOptions& options) {
+detail::StatisticsPolicy statistics_policy(const study::Scenario& base, const RunOptions& options) {
   using Mode = detail::StatisticsPolicy::Mode;
-  return {base.statistics == "memory"      ? Mode::kHold
-          : base.statistics == "streaming" ? Mode::kStream
-                                           : Mode::kAuto,
+  return {base.job().statistics == "memory"      ? Mode::kHold
+          : base.job().statistics == "streaming" ? Mode::kStream
+                                                 : Mode::kAuto,
           options.hold_budget_bytes};
 }
 
 /// One pass over the job at n_draws: this rank's tasks evaluated and its rows summarised.
-io::SummaryRows run_round(const study::StudyPlan& plan, const study::ShardRange& shard,
+io::SummaryRows run_round(const study::Study& plan, const study::ShardRange& shard,
                           const Layout& layout, std::uint64_t n_draws, const Communicator& comm,
                           const RunOptions& options, SampleStream* samples) {
   const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
@@ -127,7 +127,7 @@ std::string format_halfwidth(double value) {
 
 }  // namespace
 
-io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, std::size_t last,
+io::ResultHeader result_header(const study::Study& plan, std::size_t first, std::size_t last,
                                std::uint64_t n_draws) {
   io::ResultHeader h;
   const auto& base = plan.base();
@@ -154,44 +154,45 @@ io::ResultHeader result_header(const study::StudyPlan& plan, std::size_t first, 
     }
     h.input_specs.push_back(specs);
   }
-  h.quantile_levels = base.quantile_levels;
-  if (base.sensitivity.sobol) {
-    for (const auto& group : base.sensitivity.groups) h.sobol_groups.push_back(group.name);
+  h.quantile_levels = base.job().quantile_levels;
+  if (base.job().sensitivity.sobol) {
+    for (const auto& group : base.groups()) h.sobol_groups.push_back(group.name);
   }
-  if (base.sensitivity.rank) h.rank_draws = std::min(n_draws, base.sensitivity.rank_draws);
-  if (base.sensitivity.tornado) {
-    h.tornado.low_level = base.sensitivity.tornado_low;
-    h.tornado.high_level = base.sensitivity.tornado_high;
-    for (const auto& group : base.sensitivity.groups) h.tornado.groups.push_back(group.name);
+  if (base.job().sensitivity.rank)
+    h.rank_draws = std::min(n_draws, base.job().sensitivity.rank_draws);
+  if (base.job().sensitivity.tornado) {
+    h.tornado.low_level = base.job().sensitivity.tornado_low;
+    h.tornado.high_level = base.job().sensitivity.tornado_high;
+    for (const auto& group : base.groups()) h.tornado.groups.push_back(group.name);
     for (std::size_t s = first; s < last; ++s) add_tornado_rows(*plan.scenarios[s], h.tornado);
   }
   return h;
 }
 
-io::Provenance run_provenance(const study::StudyPlan& plan, std::uint64_t n_draws,
+io::Provenance run_provenance(const study::Study& plan, std::uint64_t n_draws,
                               const RunOptions& options, int ranks, double start_unix_seconds,
                               double wall_seconds) {
   const auto& study = plan.base();
   io::Provenance p = options.extra_provenance;
-  p["job_path"] = study.job_path;
-  p["job_text"] = study.job_text;
-  p["job_sha256"] = study.job_sha256;
+  p["job_path"] = study.job().path;
+  p["job_text"] = study.job().text;
+  p["job_sha256"] = study.job().sha256;
   std::string settings;
-  for (const auto& [key, value] : study.settings) {
+  for (const auto& [key, value] : study::effective_settings(study)) {
     // The stopping rule's rounds may have grown the draws.
     settings += key + " = " + (key == "job.draws" ? std::to_string(n_draws) : value) + "\n";
   }
   p["settings"] = settings;
-  for (const auto& file : study.data_files) {
+  for (const auto& file : study.data_files()) {
     p["data." + file.key + ".path"] = file.path;
     p["data." + file.key + ".sha256"] = file.sha256;
     p["data." + file.key + ".text"] = file.text;
   }
-  p["title"] = study.title;
-  p["model"] = study.model_name;
-  p["seed"] = study.seed;
+  p["title"] = study.job().title;
+  p["model"] = study.job().model_name;
+  p["seed"] = study.job().seed;
   p["draws"] = n_draws;
-  p["block_size"] = study.block_size;
+  p["block_size"] = study.job().block_size;
   p["scenarios"] = static_cast<std::uint64_t>(plan.size());
   p["grid_mode"] = plan.mode;
   p["common_random_numbers"] = std::string(plan.common_random_numbers ? "yes" : "no");
@@ -203,27 +204,27 @@ io::Provenance run_provenance(const study::StudyPlan& plan, std::uint64_t n_draw
   return p;
 }
 
-RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunOptions& options) {
+RunReport run(const study::Study& plan, const Communicator& comm, const RunOptions& options) {
   // Rank 0's clock is the run's clock; every rank writes the same attributes.
   const double start = comm.broadcast(
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
   const auto shard = study::shard_range(plan.size(), options.shard_index, options.shard_count);
   const auto& base = plan.base();
-  io::ResultWriter writer(comm.get(), base.output_path);
-  const Layout layout(shard.last - shard.first, base.n_blocks(), comm.rank(), comm.size());
+  io::ResultWriter writer(comm.get(), base.job().output_path);
+  const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
   // Saved draws stream into the file as pass 0 makes them.
   std::unique_ptr<SampleStream> samples;
-  if (base.save_samples) {
-    writer.create_samples("outputs", layout.rows, base.model->outputs().size(), base.n_draws);
-    writer.create_samples("inputs", layout.rows, input_union(plan).size(), base.n_draws);
+  if (base.job().save_samples) {
+    writer.create_samples("outputs", layout.rows, base.model->outputs().size(), base.job().n_draws);
+    writer.create_samples("inputs", layout.rows, input_union(plan).size(), base.job().n_draws);
     samples = std::make_unique<SampleStream>(writer, plan, shard.first);
   }
   // The stopping rule doubles the draws and runs again until every Sobol half-width is small
   // enough: the draws of a round are the first draws of the next (same streams), so the file
   // equals a plain run at the final draws, and the rounds cost at most twice the last one.
-  const auto& rule = base.sensitivity;
-  std::uint64_t n = base.n_draws;
+  const auto& rule = base.job().sensitivity;
+  std::uint64_t n = base.job().n_draws;
   auto owned = run_round(plan, shard, layout, n, comm, options, samples.get());
   std::string stopping, rounds = std::to_string(n);
   std::unique_ptr<Layout> grown;
@@ -255,14 +256,15 @@ RunReport run(const study::StudyPlan& plan, const Communicator& comm, const RunO
     }
     n *= 2;
     rounds += " " + std::to_string(n);
-    grown = std::make_unique<Layout>(layout.rows, (n + base.block_size - 1) / base.block_size,
+    grown = std::make_unique<Layout>(layout.rows,
+                                     (n + base.job().block_size - 1) / base.job().block_size,
                                      comm.rank(), comm.size());
     owned = run_round(plan, shard, *grown, n, comm, options, samples.get());
   }
   const Layout& last = grown ? *grown : layout;
-  writer.write_summary({last.rows, base.model->outputs().size(), base.quantile_levels.size(),
-                        base.sensitivity.sobol ? base.sensitivity.groups.size() : 0,
-                        base.sensitivity.rank ? input_union(plan).size() : 0},
+  writer.write_summary({last.rows, base.model->outputs().size(), base.job().quantile_levels.size(),
+                        base.job().sensitivity.sobol ? base.groups().size() : 0,
+                        base.job().sensitivity.rank ? input_union(plan).size() : 0},
                        last.owned_first, owned);
   RunReport report;
   report.n_draws = n;

@@ -9,11 +9,11 @@ namespace {
 
 /// The pick-freeze evaluations of one block for Sobol indices: matrix B, and A with each group's
 /// columns taken from B, added to the piece's accumulators (f_a: this block's outputs of A).
-void add_sobol_block(const study::Study& study, BlockRunner& runner, std::uint64_t first_draw,
+void add_sobol_block(const study::Scenario& study, BlockRunner& runner, std::uint64_t first_draw,
                      const Eigen::Ref<const models::Block>& inputs_a,
                      const Eigen::Ref<const models::Block>& f_a, Piece& piece) {
   const auto rows = inputs_a.rows(), n_out = f_a.cols();
-  const auto& groups = study.sensitivity.groups;
+  const auto& groups = study.groups();
   models::Block inputs_b(rows, inputs_a.cols()), f_b(rows, n_out), mixed(rows, inputs_a.cols()),
       f_mixed(rows, n_out);
   runner.draw(first_draw, true, inputs_b);
@@ -38,21 +38,21 @@ void add_sobol_block(const study::Study& study, BlockRunner& runner, std::uint64
 
 /// Sobol accumulators of one scenario, shifted by its outputs at draw 0 of matrix A (the same on
 /// every rank, so partial sums merge).
-std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Study& study,
+std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Scenario& study,
                                                         BlockRunner& runner) {
   models::Block inputs(1, static_cast<Eigen::Index>(study.inputs.size())),
       outputs(1, static_cast<Eigen::Index>(study.model->outputs().size()));
   runner.run(0, inputs, outputs);
   std::vector<stats::SobolAccumulator> accumulators;
   for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
-    accumulators.emplace_back(study.sensitivity.groups.size(), outputs(0, o));
+    accumulators.emplace_back(study.groups().size(), outputs(0, o));
   }
   return accumulators;
 }
 
 /// One row of a batch: its study, runner, this rank's blocks and what it keeps.
 struct RowState {
-  const study::Study* study;
+  const study::Scenario* study;
   std::unique_ptr<BlockRunner> runner;
   std::uint64_t b0, b1;
   bool is_baseline;
@@ -65,7 +65,7 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                 const stats::Reductions& reduce, std::uint64_t& done_draws) {
   const auto& plan = context.plan;
   const auto& base = plan.base();
-  const std::uint64_t block_size = base.block_size, n_draws = context.n_draws;
+  const std::uint64_t block_size = base.job().block_size, n_draws = context.n_draws;
   const std::size_t n_out = base.model->outputs().size();
   const auto block_rows = static_cast<Eigen::Index>(block_size);
   Batch batch;
@@ -74,7 +74,7 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
   std::vector<stats::DatasetShape> shapes;
   std::uint64_t first_block = ~std::uint64_t{0}, last_block = 0;
   const std::uint64_t rank_draws =
-      base.sensitivity.rank ? std::min(n_draws, base.sensitivity.rank_draws) : 0;
+      base.job().sensitivity.rank ? std::min(n_draws, base.job().sensitivity.rank_draws) : 0;
   for (const auto row : rows) {
     const std::size_t s = context.first_scenario + row;
     const auto& study = *plan.scenarios[s];
@@ -95,7 +95,8 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                 models::Block(kept, static_cast<Eigen::Index>(n_out)),
                 models::Block(kept, n_in),
                 {}};
-    if (study.sensitivity.sobol && b1 > b0) piece.sobol = sobol_accumulators(study, *r.runner);
+    if (study.job().sensitivity.sobol && b1 > b0)
+      piece.sobol = sobol_accumulators(study, *r.runner);
     batch.pieces.push_back(std::move(piece));
     for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline});
     if (b1 > b0) {
@@ -104,7 +105,7 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
     }
     state.push_back(std::move(r));
   }
-  stats::StreamingSummary summary(shapes, base.quantile_levels, context.hold);
+  stats::StreamingSummary summary(shapes, base.job().quantile_levels, context.hold);
   // The baseline's outputs of the current block, for paired differences: computed once per
   // block, or taken from the baseline row itself when the batch holds it.
   std::unique_ptr<BlockRunner> baseline_runner;

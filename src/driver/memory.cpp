@@ -64,8 +64,8 @@ int ranks_on_node(int fallback) {
   return std::max(1, fallback);
 }
 
-MemoryLimit memory_limit(const study::Study& base, int node_ranks) {
-  if (base.memory_limit_bytes > 0) return {base.memory_limit_bytes, "job.memory_limit"};
+MemoryLimit memory_limit(const study::Scenario& base, int node_ranks) {
+  if (base.job().memory_limit_bytes > 0) return {base.job().memory_limit_bytes, "job.memory_limit"};
   const auto ranks = static_cast<std::uint64_t>(std::max(1, node_ranks));
   if (const auto per_cpu = env_number("SLURM_MEM_PER_CPU"); per_cpu > 0) {
     const auto cpus = std::max<std::uint64_t>(1, env_number("SLURM_CPUS_PER_TASK"));
@@ -85,16 +85,17 @@ MemoryLimit memory_limit(const study::Study& base, int node_ranks) {
   return {std::uint64_t{4} << 30, "a default (no memory figure found)"};
 }
 
-std::uint64_t largest_draws(const study::Study& base) {
-  return base.sensitivity.target_halfwidth > 0 ? std::max(base.n_draws, base.sensitivity.max_draws)
-                                               : base.n_draws;
+std::uint64_t largest_draws(const study::Scenario& base) {
+  return base.job().sensitivity.target_halfwidth > 0
+             ? std::max(base.job().n_draws, base.job().sensitivity.max_draws)
+             : base.job().n_draws;
 }
 
-MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::size_t last, int ranks,
+MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t last, int ranks,
                        std::uint64_t n_draws, const MemoryLimit& limit) {
   const auto& base = plan.base();
   const auto r = static_cast<std::uint64_t>(std::max(1, ranks));
-  const std::uint64_t rows = last - first, bs = base.block_size;
+  const std::uint64_t rows = last - first, bs = base.job().block_size;
   const std::uint64_t n_out = base.model->outputs().size(), n_in = base.inputs.size();
   const std::uint64_t n_union = detail::input_union(plan).size();
   const std::uint64_t blocks = (n_draws + bs - 1) / bs;
@@ -103,9 +104,9 @@ MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::siz
   const std::uint64_t local_draws =
       block_major ? std::min(n_draws, ((blocks + r - 1) / r) * bs) : n_draws;
   MemoryNeed need;
-  need.hold_budget = base.statistics == "memory"      ? ~std::uint64_t{0}
-                     : base.statistics == "streaming" ? 0
-                                                      : limit.bytes / 4;
+  need.hold_budget = base.job().statistics == "memory"      ? ~std::uint64_t{0}
+                     : base.job().statistics == "streaming" ? 0
+                                                            : limit.bytes / 4;
   const bool paired = plan.size() > 1;
   const std::uint64_t held_row = local_draws * n_out * (paired ? 16 : 8);
   need.holds_all = held_row * (block_major ? rows : 1) <= need.hold_budget;
@@ -120,8 +121,8 @@ MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::siz
                      stats::StreamingSummary::streaming_bytes_per_dataset(kBinadesPerOutput) +
                  stats::StreamingSummary::kDefaultCandidateBudget * 8;
   }
-  const auto& sens = base.sensitivity;
-  const std::uint64_t groups = sens.sobol ? sens.groups.size() : 0;
+  const auto& sens = base.job().sensitivity;
+  const std::uint64_t groups = sens.sobol ? base.groups().size() : 0;
   std::uint64_t block_bytes = batch_rows * bs * (n_in + 1) * 8 + 3 * bs * n_out * 8;
   if (sens.sobol) block_bytes += bs * (2 * n_in + 2 * n_out + n_out * groups) * 8;
   std::uint64_t rank_bytes = 0;
@@ -131,7 +132,8 @@ MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::siz
                  (r > 1 ? 2 * m * (n_in + n_out) * 8 : 0);
   }
   const std::uint64_t per_row_rows =
-      n_out * (9 + base.quantile_levels.size() + 4 * groups + (sens.rank ? 6 * n_union : 0)) * 8;
+      n_out * (9 + base.job().quantile_levels.size() + 4 * groups + (sens.rank ? 6 * n_union : 0)) *
+      8;
   need.parts = {
       {"program, MPI and HDF5", "", kFixedBytes},
       {"scenarios", "scenarios", plan.size() * 4096},
@@ -145,14 +147,14 @@ MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::siz
   return need;
 }
 
-std::string memory_refusal(const study::Study& base, const MemoryNeed& need,
+std::string memory_refusal(const study::Scenario& base, const MemoryNeed& need,
                            const MemoryLimit& limit, int ranks) {
   if (need.total <= limit.bytes) return {};
   const auto largest =
       std::max_element(need.parts.begin(), need.parts.end(),
                        [](const MemoryPart& a, const MemoryPart& b) { return a.bytes < b.bytes; });
   std::ostringstream message;
-  message << "cannot run " << base.job_path << ": it needs about " << format_bytes(need.total)
+  message << "cannot run " << base.job().path << ": it needs about " << format_bytes(need.total)
           << " per rank on " << ranks << " ranks, " << format_bytes(need.total - limit.bytes)
           << " more than the " << format_bytes(limit.bytes) << " a rank may use (" << limit.source
           << "); the largest part is " << largest->name << ", " << format_bytes(largest->bytes);

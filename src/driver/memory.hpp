@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "study/plan.hpp"
+#include "study/study.hpp"
 
 namespace costsweep::driver {
 
@@ -18,7 +18,7 @@ struct MemoryLimit {
 /// job.memory_limit if set; else Slurm's grant (SLURM_MEM_PER_CPU x SLURM_CPUS_PER_TASK, or
 /// SLURM_MEM_PER_NODE over the node's tasks); else the smaller of the cgroup's limit and the
 /// available memory, shared by the node's ranks (ranks_on_node).
-MemoryLimit memory_limit(const study::Study& base, int ranks_on_node);
+MemoryLimit memory_limit(const study::Scenario& base, int ranks_on_node);
 
 /// The ranks of this node under mpirun or srun (OMPI_COMM_WORLD_LOCAL_SIZE, SLURM_NTASKS_PER_NODE
 /// ...), else `fallback`.
@@ -41,15 +41,15 @@ struct MemoryNeed {
 };
 
 /// The most draws a run of base may reach: its draws, or the stopping rule's max_draws.
-std::uint64_t largest_draws(const study::Study& base);
+std::uint64_t largest_draws(const study::Scenario& base);
 
 /// The need of scenarios [first, last) of plan at n_draws on `ranks` ranks within limit.
-MemoryNeed memory_need(const study::StudyPlan& plan, std::size_t first, std::size_t last, int ranks,
+MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t last, int ranks,
                        std::uint64_t n_draws, const MemoryLimit& limit);
 
 /// "" when need fits limit; else the refusal: `cannot run <job>: ...` naming the largest part's
 /// key and by how much the need exceeds the limit.
-std::string memory_refusal(const study::Study& base, const MemoryNeed& need,
+std::string memory_refusal(const study::Scenario& base, const MemoryNeed& need,
                            const MemoryLimit& limit, int ranks);
 
 /// Bytes as "12.3 MiB" / "1.50 GiB".

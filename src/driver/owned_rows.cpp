@@ -7,11 +7,12 @@
 
 namespace costsweep::driver::detail {
 
-std::vector<std::string> input_union(const study::StudyPlan& plan) {
+std::vector<std::string> input_union(const study::Study& plan) {
   std::vector<std::string> names;
   for (const auto& scenario : plan.scenarios) {
     for (const auto& in : scenario->inputs) {
-      if (std::find(names.begin(), names.end(), in.name) == names.end()) names.push_back(in.name);
+      if (std::find(names.begin(), names.end(), in.name) == names.end())
+        names.emplace_back(in.name);
     }
   }
   return names;
@@ -77,18 +78,18 @@ class RowCollector {
   void absorb(const Batch& batch, bool split) {
     const auto& base = context_.plan.base();
     const std::size_t n_out = base.model->outputs().size();
-    const std::size_t n_groups = base.sensitivity.sobol ? base.sensitivity.groups.size() : 0;
+    const std::size_t n_groups = base.job().sensitivity.sobol ? base.groups().size() : 0;
     std::vector<stats::SobolAccumulator> sobol;
-    if (base.sensitivity.sobol) {
+    if (base.job().sensitivity.sobol) {
       sobol = merged_sobol(batch.pieces, n_out, n_groups, split ? &comm_ : nullptr);
     }
-    const std::uint64_t m = std::min(context_.n_draws, base.sensitivity.rank_draws);
+    const std::uint64_t m = std::min(context_.n_draws, base.job().sensitivity.rank_draws);
     for (std::size_t i = 0; i < batch.rows.size(); ++i) {
       const std::uint64_t row = batch.rows[i];
       const auto& study = *context_.plan.scenarios[context_.first_scenario + row];
       const int owner = split ? context_.layout.owner(row, comm_.size()) : comm_.rank();
       std::pair<models::Block, models::Block> gathered;
-      if (split && base.sensitivity.rank) {
+      if (split && base.job().sensitivity.rank) {
         gathered =
             gather_first_draws(comm_, owner, &batch.pieces[i], m, study.inputs.size(), n_out);
       }
@@ -96,8 +97,8 @@ class RowCollector {
       note_nan(batch, i, n_out);
       io::SummaryRows one;
       append_statistics(batch.summaries.data() + i * n_out, n_out, one);
-      if (base.sensitivity.sobol) append_sobol(sobol.data() + i * n_out, n_out, one);
-      if (base.sensitivity.rank) {
+      if (base.job().sensitivity.sobol) append_sobol(sobol.data() + i * n_out, n_out, one);
+      if (base.job().sensitivity.rank) {
         const auto rows = static_cast<Eigen::Index>(m);
         if (split) {
           append_rank_row(study, names_, gathered.first, gathered.second, one);
@@ -116,7 +117,7 @@ class RowCollector {
     if (!comm_.all(nan_message_.empty())) {
       throw RuntimeError(
           (nan_message_.empty() ? "another rank found NaN model outputs" : nan_message_) +
-          " (check the input distributions) [" + base.job_path + "]");
+          " (check the input distributions) [" + base.job().path + "]");
     }
     io::SummaryRows owned;
     for (const auto& [row, one] : rows_) owned.append(one);
@@ -160,7 +161,7 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   const auto& layout = context.layout;
   const auto& plan = context.plan;
   const std::size_t n_out = plan.base().model->outputs().size();
-  const std::uint64_t block_size = plan.base().block_size;
+  const std::uint64_t block_size = plan.job().block_size;
   // Progress counts every pass's draws: one pass where rank 0 keeps them, two where it
   // regenerates them (refining passes, rare, go past the estimate and are clamped).
   const std::uint64_t rank0_draws =

@@ -7,7 +7,7 @@
 
 namespace costsweep::driver {
 
-void append_rank_row(const study::Study& study, const std::vector<std::string>& input_names,
+void append_rank_row(const study::Scenario& study, const std::vector<std::string>& input_names,
                      const Eigen::Ref<const models::Block>& inputs,
                      const Eigen::Ref<const models::Block>& outputs, io::SummaryRows& rows) {
   const auto measures = stats::rank_correlations(inputs, outputs);

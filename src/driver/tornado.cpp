@@ -5,8 +5,8 @@
 
 namespace costsweep::driver {
 
-void add_tornado_rows(const study::Study& study, io::Tornado& tornado) {
-  const auto& groups = study.sensitivity.groups;
+void add_tornado_rows(const study::Scenario& study, io::Tornado& tornado) {
+  const auto& groups = study.groups();
   const auto n_in = static_cast<Eigen::Index>(study.inputs.size());
   const auto n_out = static_cast<Eigen::Index>(study.model->outputs().size());
   const auto n_groups = static_cast<Eigen::Index>(groups.size());
@@ -19,8 +19,10 @@ void add_tornado_rows(const study::Study& study, io::Tornado& tornado) {
   for (Eigen::Index g = 0; g < n_groups; ++g) {
     for (const auto i : groups[static_cast<std::size_t>(g)].inputs) {
       const auto& d = *study.inputs[i].distribution;
-      inputs(1 + 2 * g, static_cast<Eigen::Index>(i)) = d.quantile(study.sensitivity.tornado_low);
-      inputs(2 + 2 * g, static_cast<Eigen::Index>(i)) = d.quantile(study.sensitivity.tornado_high);
+      inputs(1 + 2 * g, static_cast<Eigen::Index>(i)) =
+          d.quantile(study.job().sensitivity.tornado_low);
+      inputs(2 + 2 * g, static_cast<Eigen::Index>(i)) =
+          d.quantile(study.job().sensitivity.tornado_high);
     }
   }
   study.model->evaluate(inputs, outputs);

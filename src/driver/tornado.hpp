@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "io/result.hpp"
-#include "study/study.hpp"
+#include "study/scenario.hpp"
 
 namespace costsweep::driver {
 
 /// Appends one scenario's rows to tornado (groups named by `groups`; a group the study does not
 /// have gives NaN). Evaluates the model on 1 + 2 x groups rows at once.
-void add_tornado_rows(const study::Study& study, io::Tornado& tornado);
+void add_tornado_rows(const study::Scenario& study, io::Tornado& tornado);
 
 }  // namespace costsweep::driver

@@ -29,7 +29,7 @@ double replica_memory_bytes(double total_params, double bytes_per_weight, double
          activation_overhead * total_params * kBytesPer16BitWeight;
 }
 
-Lifecycle::Lifecycle(LifecyclePlan plan) : plan_(std::move(plan)) {
+Lifecycle::Lifecycle(ServingHardware plan) : serving_(std::move(plan)) {
   outputs_ = {
       {"cost_per_million_tokens_launch", "USD/Mtok", "serving cost per million tokens at launch"},
       {"cost_per_million_tokens_lifetime", "USD/Mtok",
@@ -61,25 +61,25 @@ void Lifecycle::evaluate(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block
       (1.0 + in(kAgentCalls)) * (in(kTokensPerRequest)*in(kReasoningMultiplier) +
                                  in(kSystemPromptTokens) + in(kRagQueries)*in(kRagTokensPerQuery));
 
-  const Eigen::ArrayXd weights = in(kTotalParams)*plan_.bytes_per_weight;
+  const Eigen::ArrayXd weights = in(kTotalParams)*serving_.bytes_per_weight;
   const Eigen::ArrayXd kv_cache = in(kBatchSize)*in(kContextTokens)*in(kKvBytesPerToken);
   const Eigen::ArrayXd activations = in(kActivationOverhead)*in(kTotalParams)*kBytesPer16BitWeight;
   out(kMemoryPerReplica) = weights + kv_cache + activations;
   out(kMemorySaving) = 1.0 - out(kMemoryPerReplica) /
                                  (in(kTotalParams)*kBytesPer16BitWeight + kv_cache + activations);
-  out(kGpusPerReplica) = (out(kMemoryPerReplica) / plan_.memory_bytes).ceil();
+  out(kGpusPerReplica) = (out(kMemoryPerReplica) / serving_.memory_bytes).ceil();
 
   // GPU-seconds per token. A decode step of a batch of B on G GPUs does B x 2 N_active FLOP and
   // reads the weights and the batch's KV cache once, so G cancels from GPU-seconds per token.
   const Eigen::ArrayXd compute_s =
-      2.0 * in(kActiveParams) / (plan_.peak_flop_per_s * in(kComputeUtilization));
+      2.0 * in(kActiveParams) / (serving_.peak_flop_per_s * in(kComputeUtilization));
   const Eigen::ArrayXd memory_s =
       (weights + kv_cache) /
-      (in(kBatchSize)*plan_.bandwidth_bytes_per_s * in(kBandwidthUtilization));
+      (in(kBatchSize)*serving_.bandwidth_bytes_per_s * in(kBandwidthUtilization));
   out(kMemoryBound) = (memory_s > compute_s).cast<double>();
   const Eigen::ArrayXd gpu_s = compute_s.max(memory_s);
   out(kCostPerMillionLaunch) = gpu_s / kSecondsPerHour * in(kPricePerGpuHour)*kMillion;
-  out(kEnergyPerToken) = gpu_s * plan_.tdp_w * in(kPue);
+  out(kEnergyPerToken) = gpu_s * serving_.tdp_w * in(kPue);
   out(kElectricityPerMillion) =
       out(kEnergyPerToken) * kMillion / kJoulesPerKwh * in(kElectricityPrice);
 
@@ -145,18 +145,18 @@ std::vector<std::string> Lifecycle::check_ranges(const std::vector<InputRange>& 
                        "); active parameters are a subset of the total");
   }
   const double memory =
-      replica_memory_bytes(top(kTotalParams), plan_.bytes_per_weight, top(kBatchSize),
+      replica_memory_bytes(top(kTotalParams), serving_.bytes_per_weight, top(kBatchSize),
                            top(kContextTokens), top(kKvBytesPerToken), top(kActivationOverhead));
-  const double gpus = std::ceil(memory / plan_.memory_bytes);
-  if (!(gpus <= plan_.max_gpus_per_replica)) {
+  const double gpus = std::ceil(memory / serving_.memory_bytes);
+  if (!(gpus <= serving_.max_gpus_per_replica)) {
     problems.push_back(
         "cannot fit the model in a replica: at the largest total_params, batch_size, "
         "context_tokens, kv_bytes_per_token and activation_overhead its inputs allow, a replica "
         "needs " +
-        number_text(memory) + " bytes, " + number_text(gpus) + " GPUs of " + plan_.hardware + " (" +
-        number_text(plan_.memory_bytes) + " bytes each) at " + plan_.precision +
-        ", more than max_gpus_per_replica = " + number_text(plan_.max_gpus_per_replica) +
-        "; raise it, quantize, or bound those inputs " + plan_.max_gpus_where);
+        number_text(memory) + " bytes, " + number_text(gpus) + " GPUs of " + serving_.hardware +
+        " (" + number_text(serving_.memory_bytes) + " bytes each) at " + serving_.precision +
+        ", more than max_gpus_per_replica = " + number_text(serving_.max_gpus_per_replica) +
+        "; raise it, quantize, or bound those inputs " + serving_.max_gpus_where);
   }
   return problems;
 }

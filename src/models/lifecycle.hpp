@@ -11,7 +11,7 @@
 
 namespace costsweep::models {
 
-/// Column of each input in the input block (the order of LifecyclePlan::inputs).
+/// Column of each input in the input block (the order of ServingHardware::inputs).
 enum LifecycleInput : int {
   kTrainingCost,
   kFinalRunShare,
@@ -64,7 +64,7 @@ enum LifecycleOutput : int {
 inline constexpr double kMaxLifetimeMonths = 600.0;
 
 /// The accelerator and number formats a lifecycle job serves on, resolved from its settings.
-struct LifecyclePlan {
+struct ServingHardware {
   std::vector<InputSpec> inputs;  ///< in LifecycleInput order
   std::string hardware;           ///< row name in the hardware table
   std::string precision;          ///< weight format (bf16, int4, ...)
@@ -80,10 +80,10 @@ struct LifecyclePlan {
 
 class Lifecycle final : public Model {
  public:
-  explicit Lifecycle(LifecyclePlan plan);
+  explicit Lifecycle(ServingHardware plan);
 
   const std::string& name() const override { return name_; }
-  const std::vector<InputSpec>& inputs() const override { return plan_.inputs; }
+  const std::vector<InputSpec>& inputs() const override { return serving_.inputs; }
   const std::vector<OutputSpec>& outputs() const override { return outputs_; }
   void evaluate(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block> outputs) const override;
   /// A model that does not fit in max_gpus_per_replica GPUs at the largest values its inputs can
@@ -94,7 +94,7 @@ class Lifecycle final : public Model {
   void integrate_lifetime(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block> outputs) const;
 
   std::string name_ = "lifecycle";
-  LifecyclePlan plan_;
+  ServingHardware serving_;
   std::vector<OutputSpec> outputs_;
 };
 
@@ -108,7 +108,7 @@ double replica_memory_bytes(double total_params, double bytes_per_weight, double
 /// Builds the plan from the job's [model] settings and hardware table. Throws ConfigError listing
 /// every problem (unknown hardware or precision, a precision the hardware has no peak for, ...),
 /// each naming its key or the table's file, row and column.
-LifecyclePlan plan_lifecycle(const ModelConfig& config);
+ServingHardware build_serving_hardware(const ModelConfig& config);
 
 /// The registry entry: parameters and factory.
 ModelInfo lifecycle_info();

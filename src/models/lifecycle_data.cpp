@@ -128,10 +128,10 @@ std::optional<double> positive_number(const std::string& text) {
   return value;
 }
 
-class PlanBuilder {
+class HardwareBuilder {
  public:
-  explicit PlanBuilder(const ModelConfig& config) : config_(config) {}
-  LifecyclePlan build();
+  explicit HardwareBuilder(const ModelConfig& config) : config_(config) {}
+  ServingHardware build();
 
  private:
   void fail(const std::string& message) { problems_.push_back(message); }
@@ -144,61 +144,61 @@ class PlanBuilder {
   const ModelConfig& config_;
   const Table* table_ = nullptr;
   std::vector<std::string> problems_;
-  LifecyclePlan plan_;
+  ServingHardware serving_;
   const char* peak_column_ = nullptr;
 };
 
-void PlanBuilder::resolve_formats() {
-  plan_.precision = config_.text("precision", "bf16");
-  const Format* weights = find_format(plan_.precision);
+void HardwareBuilder::resolve_formats() {
+  serving_.precision = config_.text("precision", "bf16");
+  const Format* weights = find_format(serving_.precision);
   if (weights == nullptr) {
-    return fail("cannot use model.precision '" + plan_.precision +
+    return fail("cannot use model.precision '" + serving_.precision +
                 "': unknown precision (allowed: " + format_names(false) + ") " +
                 config_.where("precision"));
   }
-  plan_.bytes_per_weight = weights->bytes_per_weight;
-  plan_.compute_precision = config_.text("compute_precision", weights->default_compute);
-  const Format* compute = find_format(plan_.compute_precision);
+  serving_.bytes_per_weight = weights->bytes_per_weight;
+  serving_.compute_precision = config_.text("compute_precision", weights->default_compute);
+  const Format* compute = find_format(serving_.compute_precision);
   if (compute == nullptr || compute->peak_column == nullptr) {
-    return fail("cannot use model.compute_precision '" + plan_.compute_precision +
+    return fail("cannot use model.compute_precision '" + serving_.compute_precision +
                 "': no peak column for it (allowed: " + format_names(true) + ") " +
                 config_.where("compute_precision"));
   }
   peak_column_ = compute->peak_column;
 }
 
-std::optional<std::size_t> PlanBuilder::find_row() {
-  plan_.hardware = config_.text("hardware", "NVIDIA H100 SXM5 80GB");
+std::optional<std::size_t> HardwareBuilder::find_row() {
+  serving_.hardware = config_.text("hardware", "NVIDIA H100 SXM5 80GB");
   std::string known;
   for (std::size_t r = 0; r < table_->rows.size(); ++r) {
-    if (table_->cell(r, "name") == plan_.hardware) return r;
+    if (table_->cell(r, "name") == serving_.hardware) return r;
     known += (known.empty() ? "" : ", ") + table_->cell(r, "name");
   }
-  fail("cannot use model.hardware '" + plan_.hardware + "': no such row in " + table_->path +
+  fail("cannot use model.hardware '" + serving_.hardware + "': no such row in " + table_->path +
        " (rows: " + known + ") " + config_.where("hardware"));
   return std::nullopt;
 }
 
 /// A positive number from the hardware row, unless the job overrides that column.
-double PlanBuilder::hardware_number(std::size_t row, const std::string& column,
-                                    const std::string& what) {
+double HardwareBuilder::hardware_number(std::size_t row, const std::string& column,
+                                        const std::string& what) {
   if (config_.values.count("override." + column) != 0) {
     return config_.number("override." + column, 0.0);
   }
   if (!table_->column(column)) {
-    fail("cannot serve on " + plan_.hardware + ": " + table_->path + " has no column '" + column +
-         "' (" + what + "); add it or set model.override." + column);
+    fail("cannot serve on " + serving_.hardware + ": " + table_->path + " has no column '" +
+         column + "' (" + what + "); add it or set model.override." + column);
     return 0.0;
   }
   if (const auto x = positive_number(table_->cell(row, column))) return *x;
-  fail("cannot serve on " + plan_.hardware + ": " + plan_.hardware + " has no " + what + " in " +
-       table_->where(row, column) + "; choose other hardware or precision, or set model.override." +
-       column + " " +
+  fail("cannot serve on " + serving_.hardware + ": " + serving_.hardware + " has no " + what +
+       " in " + table_->where(row, column) +
+       "; choose other hardware or precision, or set model.override." + column + " " +
        config_.where(what.find("peak") == std::string::npos ? "hardware" : "precision"));
   return 0.0;
 }
 
-void PlanBuilder::check_overrides() {
+void HardwareBuilder::check_overrides() {
   for (const auto& key : config_.keys_with_prefix("override.")) {
     const std::string column = key.substr(9);
     if (config_.number(key, 0.0) <= 0.0) {
@@ -219,19 +219,19 @@ void PlanBuilder::check_overrides() {
   }
 }
 
-void PlanBuilder::read_max_gpus() {
-  plan_.max_gpus_per_replica = config_.number("max_gpus_per_replica", 128.0);
-  plan_.max_gpus_where = config_.where("max_gpus_per_replica");
-  const double n = plan_.max_gpus_per_replica;
+void HardwareBuilder::read_max_gpus() {
+  serving_.max_gpus_per_replica = config_.number("max_gpus_per_replica", 128.0);
+  serving_.max_gpus_where = config_.where("max_gpus_per_replica");
+  const double n = serving_.max_gpus_per_replica;
   if (n < 1.0 || n != std::floor(n)) {
     fail("cannot use model.max_gpus_per_replica '" + config_.text("max_gpus_per_replica") +
-         "': expected a whole number of GPUs, at least 1 " + plan_.max_gpus_where);
+         "': expected a whole number of GPUs, at least 1 " + serving_.max_gpus_where);
   }
 }
 
-LifecyclePlan PlanBuilder::build() {
+ServingHardware HardwareBuilder::build() {
   for (const auto& in : kInputs) {
-    plan_.inputs.push_back({in.name, in.name, in.spec, in.unit, in.description, "", in.bounds});
+    serving_.inputs.push_back({in.name, in.name, in.spec, in.unit, in.description, "", in.bounds});
   }
   resolve_formats();
   read_max_gpus();
@@ -241,22 +241,25 @@ LifecyclePlan PlanBuilder::build() {
   if (table != config_.tables.end()) table_ = &table->second;
   const std::optional<std::size_t> row = table_ != nullptr ? find_row() : std::nullopt;
   if (row && peak_column_ != nullptr) {
-    plan_.peak_flop_per_s = hardware_number(*row, peak_column_, plan_.compute_precision + " peak");
-    plan_.bandwidth_bytes_per_s =
+    serving_.peak_flop_per_s =
+        hardware_number(*row, peak_column_, serving_.compute_precision + " peak");
+    serving_.bandwidth_bytes_per_s =
         hardware_number(*row, "hbm_bandwidth_bytes_per_s", "HBM bandwidth");
-    plan_.memory_bytes = hardware_number(*row, "memory_bytes", "memory size");
-    plan_.tdp_w = hardware_number(*row, "tdp_w", "TDP");
+    serving_.memory_bytes = hardware_number(*row, "memory_bytes", "memory size");
+    serving_.tdp_w = hardware_number(*row, "tdp_w", "TDP");
   }
   if (!problems_.empty() || table_ == nullptr) {
     if (problems_.empty()) problems_.push_back("cannot build model 'lifecycle': no hardware table");
     throw ConfigError(problems_);
   }
-  return plan_;
+  return serving_;
 }
 
 }  // namespace
 
-LifecyclePlan plan_lifecycle(const ModelConfig& config) { return PlanBuilder(config).build(); }
+ServingHardware build_serving_hardware(const ModelConfig& config) {
+  return HardwareBuilder(config).build();
+}
 
 ModelInfo lifecycle_info() {
   using K = ParameterKind;
@@ -280,7 +283,7 @@ ModelInfo lifecycle_info() {
             "replaces one number of the hardware row (override.hbm_bandwidth_bytes_per_s = 4.8e11)",
             true, false}},
           [](const ModelConfig& config) -> ModelPtr {
-            return std::make_shared<Lifecycle>(plan_lifecycle(config));
+            return std::make_shared<Lifecycle>(build_serving_hardware(config));
           }};
 }
 

@@ -29,26 +29,26 @@ std::string label(const std::string& name, const Variant& variant) {
 
 }  // namespace
 
-TrainingCost::TrainingCost(TrainingCostPlan plan) : plan_(std::move(plan)) {
-  for (const auto& e : plan_.entries) {
+TrainingCost::TrainingCost(CostTables plan) : tables_(std::move(plan)) {
+  for (const auto& e : tables_.entries) {
     cost_output_.push_back(e.counted ? static_cast<int>(outputs_.size()) : -1);
     if (e.counted) {
       outputs_.push_back(
           {"cost[" + e.name + "]", "USD", "final-run cost of " + e.name + " (" + e.company + ")"});
     }
   }
-  for (const auto& variant : plan_.variants) add_totals_outputs(variant);
+  for (const auto& variant : tables_.variants) add_totals_outputs(variant);
 }
 
 void TrainingCost::add_totals_outputs(const Variant& variant) {
   const std::string note = variant.name.empty() ? "" : " in variant " + variant.name;
-  for (const auto& c : plan_.companies) {
+  for (const auto& c : tables_.companies) {
     outputs_.push_back({"total[" + label(c.name, variant) + "]", "USD",
                         "sum of " + c.name + "'s counted final-run costs" + note});
     outputs_.push_back({"share[" + label(c.name, variant) + "]", "fraction",
                         c.name + "'s final-run total over its R&D compute spending" + note});
   }
-  if (plan_.totals_across_companies) {
+  if (tables_.totals_across_companies) {
     outputs_.push_back(
         {"total[" + label("all", variant) + "]", "USD", "sum over every company" + note});
     outputs_.push_back({"share[" + label("all", variant) + "]", "fraction",
@@ -60,9 +60,9 @@ void TrainingCost::evaluate(const Eigen::Ref<const Block>& inputs,
                             Eigen::Ref<Block> outputs) const {
   const Eigen::Index rows = inputs.rows();
   // FLOP draws of every entry, bases before the entries that multiply them (one per block).
-  Block flop(rows, static_cast<Eigen::Index>(plan_.entries.size()));
-  for (const int e : plan_.flop_order) {
-    const auto& entry = plan_.entries[static_cast<std::size_t>(e)];
+  Block flop(rows, static_cast<Eigen::Index>(tables_.entries.size()));
+  for (const int e : tables_.flop_order) {
+    const auto& entry = tables_.entries[static_cast<std::size_t>(e)];
     if (entry.base >= 0) {
       flop.col(e) = flop.col(entry.base);
       multiply(flop.col(e), entry.fraction, inputs);
@@ -70,8 +70,8 @@ void TrainingCost::evaluate(const Eigen::Ref<const Block>& inputs,
       assign(flop.col(e), entry.flop, inputs);
     }
   }
-  for (std::size_t e = 0; e < plan_.entries.size(); ++e) {
-    const auto& entry = plan_.entries[e];
+  for (std::size_t e = 0; e < tables_.entries.size(); ++e) {
+    const auto& entry = tables_.entries[e];
     if (cost_output_[e] < 0) continue;
     auto cost = outputs.col(cost_output_[e]);
     switch (entry.basis) {
@@ -93,14 +93,14 @@ void TrainingCost::evaluate(const Eigen::Ref<const Block>& inputs,
   Eigen::Index out = static_cast<Eigen::Index>(
       std::count_if(cost_output_.begin(), cost_output_.end(), [](int c) { return c >= 0; }));
   Eigen::ArrayXd rd_usd(rows), all_total(rows), all_rd(rows);
-  for (const auto& variant : plan_.variants) {
+  for (const auto& variant : tables_.variants) {
     all_total.setZero();
     all_rd.setZero();
-    for (const auto& company : plan_.companies) {
+    for (const auto& company : tables_.companies) {
       auto total = outputs.col(out++);
       total.setZero();
-      for (std::size_t e = 0; e < plan_.entries.size(); ++e) {
-        if (cost_output_[e] >= 0 && plan_.entries[e].company == company.name &&
+      for (std::size_t e = 0; e < tables_.entries.size(); ++e) {
+        if (cost_output_[e] >= 0 && tables_.entries[e].company == company.name &&
             !variant.excluded[e]) {
           total += outputs.col(cost_output_[e]);
         }
@@ -111,7 +111,7 @@ void TrainingCost::evaluate(const Eigen::Ref<const Block>& inputs,
       all_total += total;
       all_rd += rd_usd;
     }
-    if (plan_.totals_across_companies) {
+    if (tables_.totals_across_companies) {
       outputs.col(out++) = all_total;
       outputs.col(out++) = all_total / all_rd;
     }

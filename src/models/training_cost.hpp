@@ -46,7 +46,7 @@ struct Variant {
 };
 
 /// Everything the model needs, built from the job's tables and settings.
-struct TrainingCostPlan {
+struct CostTables {
   std::vector<InputSpec> inputs;
   std::vector<CostedEntry> entries;  ///< table order
   std::vector<int> flop_order;       ///< entries in an order where every base precedes its users
@@ -57,10 +57,10 @@ struct TrainingCostPlan {
 
 class TrainingCost final : public Model {
  public:
-  explicit TrainingCost(TrainingCostPlan plan);
+  explicit TrainingCost(CostTables plan);
 
   const std::string& name() const override { return name_; }
-  const std::vector<InputSpec>& inputs() const override { return plan_.inputs; }
+  const std::vector<InputSpec>& inputs() const override { return tables_.inputs; }
   const std::vector<OutputSpec>& outputs() const override { return outputs_; }
   void evaluate(const Eigen::Ref<const Block>& inputs, Eigen::Ref<Block> outputs) const override;
 
@@ -68,14 +68,14 @@ class TrainingCost final : public Model {
   void add_totals_outputs(const Variant& variant);
 
   std::string name_ = "training_cost";
-  TrainingCostPlan plan_;
+  CostTables tables_;
   std::vector<OutputSpec> outputs_;
   std::vector<int> cost_output_;  ///< per entry: its cost column, or -1 when not counted
 };
 
 /// Builds the plan from the job's [model] settings and tables. Throws ConfigError listing every
 /// problem, each naming file, row and column (or key).
-TrainingCostPlan plan_training_cost(const ModelConfig& config);
+CostTables build_cost_tables(const ModelConfig& config);
 
 /// The registry entry: parameters and factory.
 ModelInfo training_cost_info();

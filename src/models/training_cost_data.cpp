@@ -73,10 +73,10 @@ std::optional<int> month_of(const std::string& text) {
 
 enum class Scope { kAll, kCompany, kEntry };
 
-class PlanBuilder {
+class TablesBuilder {
  public:
-  explicit PlanBuilder(const ModelConfig& config) : config_(config) {}
-  TrainingCostPlan build();
+  explicit TablesBuilder(const ModelConfig& config) : config_(config) {}
+  CostTables build();
 
  private:
   void fail(const std::string& message) { problems_.push_back(message); }
@@ -103,7 +103,7 @@ class PlanBuilder {
 
   const ModelConfig& config_;
   std::vector<std::string> problems_;
-  TrainingCostPlan plan_;
+  CostTables tables_;
   std::map<std::string, int> input_index_;
   std::map<std::string, Scope> scopes_;
   std::set<std::string> assumptions_used_;
@@ -114,12 +114,12 @@ class PlanBuilder {
 
 /// A loaded table, or nullptr: unset (the study reports required ones) or unreadable (the study
 /// has reported why).
-const Table* PlanBuilder::table(const std::string& key) const {
+const Table* TablesBuilder::table(const std::string& key) const {
   const auto it = config_.tables.find(key);
   return it == config_.tables.end() ? nullptr : &it->second;
 }
 
-bool PlanBuilder::require_columns(const Table& t, const std::vector<std::string>& names) {
+bool TablesBuilder::require_columns(const Table& t, const std::vector<std::string>& names) {
   bool ok = true;
   for (const auto& name : names) {
     if (!t.column(name)) {
@@ -131,18 +131,18 @@ bool PlanBuilder::require_columns(const Table& t, const std::vector<std::string>
   return ok;
 }
 
-int PlanBuilder::add_input(const std::string& name, const std::string& group,
-                           const std::string& spec, const std::string& origin,
-                           const std::string& unit) {
-  const auto [it, added] = input_index_.emplace(name, static_cast<int>(plan_.inputs.size()));
-  if (added) plan_.inputs.push_back({name, group, spec, unit, "", origin, {}});
+int TablesBuilder::add_input(const std::string& name, const std::string& group,
+                             const std::string& spec, const std::string& origin,
+                             const std::string& unit) {
+  const auto [it, added] = input_index_.emplace(name, static_cast<int>(tables_.inputs.size()));
+  if (added) tables_.inputs.push_back({name, group, spec, unit, "", origin, {}});
   return it->second;
 }
 
 /// A number (> 0) or a distribution spec in a cell; a spec becomes an input `<group>[<label>]`.
-Quantity PlanBuilder::value_cell(const Table& t, std::size_t row, const std::string& column,
-                                 const std::string& group, const std::string& label,
-                                 const std::string& unit) {
+Quantity TablesBuilder::value_cell(const Table& t, std::size_t row, const std::string& column,
+                                   const std::string& group, const std::string& label,
+                                   const std::string& unit) {
   const std::string text = t.cell(row, column);
   if (const auto x = number(text)) {
     if (*x <= 0)
@@ -163,8 +163,8 @@ Quantity PlanBuilder::value_cell(const Table& t, std::size_t row, const std::str
   return {0.0, add_input(group + "[" + label + "]", group, text, t.where(row, column), unit)};
 }
 
-Quantity PlanBuilder::assumption(const std::string& group, const CostedEntry& entry,
-                                 const std::string& unit) {
+Quantity TablesBuilder::assumption(const std::string& group, const CostedEntry& entry,
+                                   const std::string& unit) {
   assumptions_used_.insert(group);
   Scope scope = group == "price" || group == "mfu.pretrain" ? Scope::kCompany : Scope::kEntry;
   if (const auto it = scopes_.find(group); it != scopes_.end()) scope = it->second;
@@ -175,7 +175,7 @@ Quantity PlanBuilder::assumption(const std::string& group, const CostedEntry& en
   return {0.0, add_input(name, group, spec == kDefaultSpecs.end() ? "" : spec->second, "", unit)};
 }
 
-void PlanBuilder::read_scopes() {
+void TablesBuilder::read_scopes() {
   for (const auto& key : config_.keys_with_prefix("scope.")) {
     const std::string value = config_.text(key);
     if (value == "all")
@@ -190,8 +190,8 @@ void PlanBuilder::read_scopes() {
   }
 }
 
-void PlanBuilder::resolve_flop(const Table& t, std::size_t row, CostedEntry& e,
-                               const std::string& flop) {
+void TablesBuilder::resolve_flop(const Table& t, std::size_t row, CostedEntry& e,
+                                 const std::string& flop) {
   if (flop.empty()) {
     fail("cannot cost entry '" + e.name + "': no flop, gpu_hours or cost_usd [" +
          t.where(row, "flop") + "]");
@@ -211,7 +211,7 @@ void PlanBuilder::resolve_flop(const Table& t, std::size_t row, CostedEntry& e,
   }
 }
 
-void PlanBuilder::resolve_peak(const Table& t, std::size_t row, CostedEntry& e) {
+void TablesBuilder::resolve_peak(const Table& t, std::size_t row, CostedEntry& e) {
   const std::string hardware = t.cell(row, "hardware"), precision = t.cell(row, "precision");
   if (precision.empty())
     return fail("cannot cost entry '" + e.name + "': no precision [" + t.where(row, "precision") +
@@ -254,9 +254,9 @@ void PlanBuilder::resolve_peak(const Table& t, std::size_t row, CostedEntry& e) 
        precision + "_dense_flops in " + hardware_->path + ") [" + t.where(row, "precision") + "]");
 }
 
-void PlanBuilder::read_entry(const Table& t, std::size_t row,
-                             std::map<std::string, std::size_t>& rows_by_name,
-                             std::vector<std::string>& bases) {
+void TablesBuilder::read_entry(const Table& t, std::size_t row,
+                               std::map<std::string, std::size_t>& rows_by_name,
+                               std::vector<std::string>& bases) {
   CostedEntry e;
   e.company = t.cell(row, "company");
   e.name = t.cell(row, "entry");
@@ -294,10 +294,10 @@ void PlanBuilder::read_entry(const Table& t, std::size_t row,
       resolve_peak(t, row, e);
     }
   }
-  plan_.entries.push_back(e);
+  tables_.entries.push_back(e);
 }
 
-void PlanBuilder::read_entries(const Table& t) {
+void TablesBuilder::read_entries(const Table& t) {
   if (!require_columns(t, {"company", "entry", "counted"})) return;
   if (!t.column("flop") && !t.column("cost_usd")) {
     return fail("cannot read " + t.path +
@@ -312,23 +312,23 @@ void PlanBuilder::read_entries(const Table& t) {
   order_flops(t);
 }
 
-void PlanBuilder::link_bases(const Table& t, const std::vector<std::string>& bases,
-                             const std::map<std::string, std::size_t>& rows_by_name) {
-  for (std::size_t row = 0; row < plan_.entries.size(); ++row) {
-    if (bases[row].empty() || plan_.entries[row].fraction.column < 0) continue;
+void TablesBuilder::link_bases(const Table& t, const std::vector<std::string>& bases,
+                               const std::map<std::string, std::size_t>& rows_by_name) {
+  for (std::size_t row = 0; row < tables_.entries.size(); ++row) {
+    if (bases[row].empty() || tables_.entries[row].fraction.column < 0) continue;
     const auto it = rows_by_name.find(bases[row]);
     if (it == rows_by_name.end()) {
-      fail("cannot find base entry '" + bases[row] + "' of '" + plan_.entries[row].name +
+      fail("cannot find base entry '" + bases[row] + "' of '" + tables_.entries[row].name +
            "': no entry has that name [" + t.where(row, "base") + "]");
     } else {
-      plan_.entries[row].base = static_cast<int>(it->second);
+      tables_.entries[row].base = static_cast<int>(it->second);
     }
   }
 }
 
 /// Orders entries so every base comes before the entries derived from it; reports cycles.
-void PlanBuilder::order_flops(const Table& t) {
-  const auto n = plan_.entries.size();
+void TablesBuilder::order_flops(const Table& t) {
+  const auto n = tables_.entries.size();
   enum class Mark { kNew, kOnChain, kDone };
   std::vector<Mark> mark(n, Mark::kNew);
   for (std::size_t start = 0; start < n; ++start) {
@@ -338,26 +338,26 @@ void PlanBuilder::order_flops(const Table& t) {
       if (mark[e] == Mark::kOnChain) {
         std::string cycle_text;
         for (auto it = std::find(chain.begin(), chain.end(), e); it != chain.end(); ++it) {
-          cycle_text += "'" + plan_.entries[*it].name + "' -> ";
+          cycle_text += "'" + tables_.entries[*it].name + "' -> ";
         }
         fail("cannot order entries: their bases form a cycle (" + cycle_text + "'" +
-             plan_.entries[e].name + "') [" + t.where(e, "base") + "]");
+             tables_.entries[e].name + "') [" + t.where(e, "base") + "]");
         cycle = true;
         break;
       }
       mark[e] = Mark::kOnChain;
       chain.push_back(e);
-      if (plan_.entries[e].base < 0) break;
-      e = static_cast<std::size_t>(plan_.entries[e].base);
+      if (tables_.entries[e].base < 0) break;
+      e = static_cast<std::size_t>(tables_.entries[e].base);
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       mark[*it] = Mark::kDone;
-      if (!cycle) plan_.flop_order.push_back(static_cast<int>(*it));
+      if (!cycle) tables_.flop_order.push_back(static_cast<int>(*it));
     }
   }
 }
 
-void PlanBuilder::read_companies(const Table& t) {
+void TablesBuilder::read_companies(const Table& t) {
   if (!require_columns(t, {"company", "rd_compute", "currency", "usd_per_unit"})) return;
   std::map<std::string, std::size_t> rows;
   for (std::size_t row = 0; row < t.rows.size(); ++row) {
@@ -368,18 +368,18 @@ void PlanBuilder::read_companies(const Table& t) {
     }
   }
   std::vector<std::string> names;
-  for (const auto& e : plan_.entries) {
+  for (const auto& e : tables_.entries) {
     if (e.counted && std::find(names.begin(), names.end(), e.company) == names.end())
       names.push_back(e.company);
   }
   for (const auto& name : names) {
     const auto it = rows.find(name);
     if (it == rows.end()) {
-      const auto entry = std::find_if(plan_.entries.begin(), plan_.entries.end(),
+      const auto entry = std::find_if(tables_.entries.begin(), tables_.entries.end(),
                                       [&](const CostedEntry& e) { return e.company == name; });
       fail("cannot find the R&D compute spending of company '" + name + "': no row in " + t.path +
            " [" +
-           entries_->where(static_cast<std::size_t>(entry - plan_.entries.begin()), "company") +
+           entries_->where(static_cast<std::size_t>(entry - tables_.entries.begin()), "company") +
            "]");
       continue;
     }
@@ -409,13 +409,13 @@ void PlanBuilder::read_companies(const Table& t) {
         company.usd_per_unit =
             value_cell(t, row, "usd_per_unit", "usd_per_unit", name, "USD per unit");
     }
-    plan_.companies.push_back(company);
+    tables_.companies.push_back(company);
   }
 }
 
 /// Whether the filters under prefix (`variant.<v>.`, or `` for the whole table's) leave e out.
-bool PlanBuilder::variant_excludes(const std::string& v, const CostedEntry& e, std::size_t row,
-                                   const Table& t) {
+bool TablesBuilder::variant_excludes(const std::string& v, const CostedEntry& e, std::size_t row,
+                                     const Table& t) {
   const std::string prefix = v.empty() ? "" : "variant." + v + ".";
   for (const auto& pattern : split(config_.text(prefix + "exclude"), ",")) {
     if (e.name.find(pattern) != std::string::npos) return true;
@@ -439,7 +439,7 @@ bool PlanBuilder::variant_excludes(const std::string& v, const CostedEntry& e, s
   return *month < *from || *month > *to;
 }
 
-void PlanBuilder::read_variants() {
+void TablesBuilder::read_variants() {
   auto names = split(config_.text("variants"), ", \t");
   for (const auto& key : config_.keys_with_prefix("variant.")) {
     const auto dot = key.find('.', 8);
@@ -465,16 +465,16 @@ void PlanBuilder::read_variants() {
            config_.where(key));
     }
     Variant variant{v, {}};
-    for (std::size_t e = 0; e < plan_.entries.size(); ++e) {
+    for (std::size_t e = 0; e < tables_.entries.size(); ++e) {
       // A variant filters further what the whole table's filters leave.
-      const bool by_base = !v.empty() && plan_.variants.front().excluded[e];
-      variant.excluded.push_back(by_base || variant_excludes(v, plan_.entries[e], e, *entries_));
+      const bool by_base = !v.empty() && tables_.variants.front().excluded[e];
+      variant.excluded.push_back(by_base || variant_excludes(v, tables_.entries[e], e, *entries_));
     }
-    plan_.variants.push_back(variant);
+    tables_.variants.push_back(variant);
   }
 }
 
-TrainingCostPlan PlanBuilder::build() {
+CostTables TablesBuilder::build() {
   const std::string basis = config_.text("cost_basis", "flop");
   if (basis != "flop" && basis != "gpu_hours")
     fail("cannot use cost_basis '" + basis + "': expected flop or gpu_hours " +
@@ -483,7 +483,7 @@ TrainingCostPlan PlanBuilder::build() {
   if (across != "yes" && across != "no")
     fail("cannot use totals_across_companies '" + across + "': expected yes or no " +
          config_.where("totals_across_companies"));
-  plan_.totals_across_companies = across == "yes";
+  tables_.totals_across_companies = across == "yes";
   read_scopes();
   hardware_ = table("hardware");
   entries_ = table("entries");
@@ -509,14 +509,12 @@ TrainingCostPlan PlanBuilder::build() {
     }
   }
   if (!problems_.empty()) throw ConfigError(problems_);
-  return plan_;
+  return tables_;
 }
 
 }  // namespace
 
-TrainingCostPlan plan_training_cost(const ModelConfig& config) {
-  return PlanBuilder(config).build();
-}
+CostTables build_cost_tables(const ModelConfig& config) { return TablesBuilder(config).build(); }
 
 ModelInfo training_cost_info() {
   using K = ParameterKind;
@@ -552,7 +550,7 @@ ModelInfo training_cost_info() {
        {"totals_across_companies", K::kText, "no", "yes adds total[all] and share[all]", false,
         false}},
       [](const ModelConfig& config) -> ModelPtr {
-        return std::make_shared<TrainingCost>(plan_training_cost(config));
+        return std::make_shared<TrainingCost>(build_cost_tables(config));
       }};
 }
 

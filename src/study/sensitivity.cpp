@@ -7,12 +7,10 @@
 
 namespace costsweep::study {
 
-SensitivityPlan resolve_sensitivity(
-    const std::vector<InputPlan>& inputs,
+SensitivitySettings resolve_measures(
     const std::function<std::string(const std::string&)>& value,
-    const std::map<std::string, std::string>& group_keys,
     const std::function<void(const std::string&, const std::string&)>& problem) {
-  SensitivityPlan plan;
+  SensitivitySettings plan;
   const auto tornado = detail::parse_bool(value("sensitivity.tornado"));
   if (!tornado)
     problem("sensitivity.tornado",
@@ -59,6 +57,14 @@ SensitivityPlan resolve_sensitivity(
     plan.tornado_low = parsed[0];
     plan.tornado_high = parsed[1];
   }
+  return plan;
+}
+
+std::vector<InputGroup> resolve_groups(
+    const std::vector<models::InputSpec>& inputs,
+    const std::map<std::string, std::string>& group_keys,
+    const std::function<void(const std::string&, const std::string&)>& problem) {
+  std::vector<InputGroup> groups;
   std::vector<std::string> owner(inputs.size());
   for (const auto& [key, members] : group_keys) {
     InputGroup group{key.substr(std::string("sensitivity.group.").size()), {}};
@@ -86,19 +92,19 @@ SensitivityPlan resolve_sensitivity(
                          detail::join(names) + ")");
       }
     }
-    plan.groups.push_back(group);
+    groups.push_back(group);
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!owner[i].empty()) continue;
-    auto it = std::find_if(plan.groups.begin(), plan.groups.end(),
+    auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const InputGroup& g) { return g.name == inputs[i].group; });
-    if (it == plan.groups.end()) it = plan.groups.insert(plan.groups.end(), {inputs[i].group, {}});
+    if (it == groups.end()) it = groups.insert(groups.end(), {inputs[i].group, {}});
     it->inputs.push_back(i);
   }
-  return plan;
+  return groups;
 }
 
-void resolve_stopping(SensitivityPlan& sensitivity, sampling::Plan sampling_plan,
+void resolve_stopping(SensitivitySettings& sensitivity, sampling::Method sampling_plan,
                       std::uint64_t n_draws,
                       const std::function<std::string(const std::string&)>& value,
                       const std::function<void(const std::string&, const std::string&)>& problem) {
@@ -109,7 +115,7 @@ void resolve_stopping(SensitivityPlan& sensitivity, sampling::Plan sampling_plan
               "cannot use a stopping rule without Sobol indices: it watches their intervals; set "
               "sensitivity.sobol = yes or remove target_halfwidth");
     }
-    if (sampling_plan == sampling::Plan::kLatinHypercube) {
+    if (sampling_plan == sampling::Method::kLatinHypercube) {
       problem("sensitivity.target_halfwidth",
               "cannot use a stopping rule with the lhs plan: Latin hypercube strata depend on the "
               "total draws, so draws cannot be added; use job.plan = mc or sobol");

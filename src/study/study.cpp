@@ -1,379 +1,392 @@
 #include "study/study.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <filesystem>
-#include <limits>
-#include <optional>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
-#include "core/random/philox_stream.hpp"
+#include "core/errors/errors.hpp"
 #include "study/detail/text.hpp"
-#include "study/sensitivity.hpp"
-#include "study/sha256.hpp"
 
 namespace costsweep::study {
 namespace {
 
 using detail::join;
-using detail::parse_bool;
-using detail::parse_number;
-using detail::parse_whole;
 using detail::trim;
 
-/// Collects the problems of a job and resolves what is valid.
-class Builder {
+/// One grid axis: a job key and its values, each with a label.
+struct Axis {
+  std::string key;
+  std::string origin;
+  std::vector<std::string> labels, values;
+};
+
+/// A scenario before it is built: its name and the value index of every axis (list mode: -1
+/// where it leaves the key alone).
+struct ScenarioSpec {
+  std::string name;
+  std::vector<long> index;
+  std::vector<JobEntry> overrides;  ///< list mode only (grid scenarios: overrides_of)
+};
+
+class StudyBuilder {
  public:
-  explicit Builder(const JobSource& source) : source_(source) {}
+  explicit StudyBuilder(const JobSource& source) : source_(source) {}
   StudyPtr build();
 
  private:
-  void collect_entries();
-  void problem(const std::string& key, const std::string& reason);
-  std::string value_of(const std::string& key) const;
-  void resolve_job_settings(Study& study);
-  void resolve_model(Study& study);
-  void resolve_inputs(Study& study);
-  void check_bounds(const models::InputSpec& input, const std::string& key,
-                    const std::string& where, const std::string& spec,
-                    const dist::Distribution& distribution);
-  void check_ranges(const Study& study);
-  void resolve_quantiles(Study& study);
-  void check_plan(const Study& study);
-  void resolve_output(Study& study);
-  void check_unknown_keys(const Study& study);
+  void split_entries();
+  void read_axis(const JobEntry& entry);
+  void read_settings();
+  std::vector<std::vector<std::size_t>> factors();
+  void product_scenarios();
+  void one_at_a_time_scenarios();
+  void list_scenarios();
+  ScenarioSpec scenario_of(const std::vector<long>& index) const;
+  std::vector<JobEntry> overrides_of(const ScenarioSpec& spec) const;
+  void build_scenarios();
+  void fail(const std::string& message) { problems_.push_back(message); }
 
   const JobSource& source_;
-  std::map<std::string, const JobEntry*> effective_;
+  JobSource base_;
+  std::map<std::string, const JobEntry*> grid_;
+  std::vector<Axis> axes_;
+  std::vector<std::vector<std::string>> zips_;
+  std::map<std::string, std::vector<const JobEntry*>> listed_;  // scenario name -> its entries
+  std::vector<std::string> listed_order_;
+  std::vector<ScenarioSpec> specs_;
   std::vector<std::string> problems_;
-  bool bounds_failed_ = false;
+  Study study_;
 };
 
-void Builder::problem(const std::string& key, const std::string& reason) {
-  const auto it = effective_.find(key);
-  const std::string where = it != effective_.end() ? it->second->origin : source_.path;
-  problems_.push_back(reason + " [" + where + ", key " + key + "]");
-}
-
-void Builder::collect_entries() {
-  std::map<std::string, const JobEntry*> in_file;
+void StudyBuilder::split_entries() {
+  base_ = source_;
+  base_.entries.clear();
   for (const auto& entry : source_.entries) {
-    if (!entry.is_override) {
-      const auto [it, added] = in_file.emplace(entry.key, &entry);
-      if (!added) {
-        problems_.push_back("cannot read " + entry.origin + ": duplicate key '" + entry.key +
-                            "' (first set at " + it->second->origin + ")");
+    if (entry.key.rfind("grid.axis.", 0) == 0) {
+      read_axis(entry);
+    } else if (entry.key.rfind("grid.", 0) == 0) {
+      grid_[entry.key.substr(5)] = &entry;
+    } else if (entry.key.rfind("scenario.", 0) == 0) {
+      const auto dot = entry.key.find('.', 9);
+      const std::string name = entry.key.substr(9, dot == std::string::npos ? 0 : dot - 9);
+      if (dot == std::string::npos || name.empty()) {
+        fail("cannot read " + entry.origin + ": '" + entry.key +
+             "' is not in a [scenario.<name>] section");
         continue;
       }
-    }
-    auto& effective = effective_[entry.key];
-    // Command-line overrides win over the file whatever their order.
-    if (effective == nullptr || entry.is_override || !effective->is_override) effective = &entry;
-  }
-}
-
-std::string Builder::value_of(const std::string& key) const {
-  const auto it = effective_.find(key);
-  if (it != effective_.end()) return trim(it->second->value);
-  for (const auto& doc : job_keys()) {
-    if (doc.key == key) return doc.default_value;
-  }
-  return {};
-}
-
-void Builder::resolve_job_settings(Study& study) {
-  study.title = value_of("job.title");
-  const std::string draws = value_of("job.draws");
-  if (const auto n = parse_whole(draws, 1, std::uint64_t{1} << 53)) {
-    study.n_draws = *n;
-  } else {
-    problem("job.draws",
-            "cannot use draws '" + draws + "': expected a whole number from 1 to 2^53");
-  }
-  const std::string block = value_of("job.block_size");
-  if (const auto n = parse_whole(block, 1, std::uint64_t{1} << 20)) {
-    study.block_size = *n;
-  } else {
-    problem("job.block_size",
-            "cannot use block_size '" + block + "': expected a whole number from 1 to 1048576");
-  }
-  const std::string seed = value_of("job.seed");
-  if (const auto n = parse_whole(seed, 0, ~std::uint64_t{0})) {
-    study.seed = *n;
-  } else {
-    problem("job.seed", "cannot use seed '" + seed + "': expected a whole number from 0 to 2^64-1");
-  }
-  const std::string plan = value_of("job.plan");
-  try {
-    study.plan = sampling::parse_plan(plan);
-  } catch (const InputError& e) {
-    problem("job.plan", e.what());
-  }
-  if (study.plan == sampling::Plan::kSobol && study.n_draws > 0 &&
-      (study.n_draws & (study.n_draws - 1)) != 0) {
-    problem("job.draws", "cannot use draws '" + draws +
-                             "' with the sobol plan: its points balance only in powers of two "
-                             "(e.g. 65536 = 2^16)");
-  }
-  const std::string save = value_of("job.save_samples");
-  if (const auto flag = parse_bool(save)) {
-    study.save_samples = *flag;
-  } else {
-    problem("job.save_samples", "cannot use save_samples '" + save + "': expected yes or no");
-  }
-  study.statistics = value_of("job.statistics");
-  if (study.statistics != "auto" && study.statistics != "memory" &&
-      study.statistics != "streaming") {
-    problem("job.statistics",
-            "cannot use statistics '" + study.statistics + "': expected auto, memory or streaming");
-  }
-  const std::string limit = value_of("job.memory_limit");
-  if (limit != "auto") {
-    if (const auto bytes = detail::parse_size(limit)) {
-      study.memory_limit_bytes = *bytes;
+      if (listed_.count(name) == 0) listed_order_.push_back(name);
+      listed_[name].push_back(&entry);
     } else {
-      problem("job.memory_limit", "cannot use memory_limit '" + limit +
-                                      "': expected auto or a size such as 4G, 512M or 1.5T "
-                                      "(K, M, G, T: powers of 1024) from 1M");
+      base_.entries.push_back(entry);
     }
   }
 }
 
-void Builder::resolve_model(Study& study) {
-  study.model_name = value_of("job.model");
-  const auto* info = models::find_model(study.model_name);
-  if (info == nullptr) {
-    std::vector<std::string> names;
-    for (const auto& m : models::registry()) names.push_back(m.name);
-    problem("job.model",
-            study.model_name.empty()
-                ? "cannot build model: job.model is required (models: " + join(names) + ")"
-                : "cannot build model '" + study.model_name +
-                      "': unknown model (models: " + join(names) + ")");
-    return;
+void StudyBuilder::read_axis(const JobEntry& entry) {
+  Axis axis{entry.key.substr(10), entry.origin, {}, {}};
+  if (axis.key.rfind("inputs.", 0) != 0 && axis.key.rfind("model.", 0) != 0) {
+    return fail("cannot sweep '" + axis.key +
+                "': an axis varies an inputs.* or model.* key (draws, seed, block size, quantiles, "
+                "samples and output are the same for every scenario) [" +
+                entry.origin + "]");
   }
-  auto settings = resolve_model_settings(*info, effective_, source_, problems_);
-  study.model_config = std::move(settings.config);
-  study.data_files = std::move(settings.files);
-  try {
-    study.model = info->make(study.model_config);
-  } catch (const ConfigError& e) {
-    problems_.insert(problems_.end(), e.problems().begin(), e.problems().end());
-  } catch (const InputError& e) {
-    problem("job.model", e.what());
+  std::set<std::string> labels;
+  std::string text = entry.value;
+  std::size_t start = 0;
+  static const std::regex labelled(R"(^\s*([A-Za-z_][A-Za-z0-9_.+-]*)\s*:\s*(.*?)\s*$)");
+  while (true) {
+    const auto bar = text.find('|', start);
+    const std::string item =
+        text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    std::smatch m;
+    std::string label, value;
+    if (std::regex_match(item, m, labelled) && m[2].str().rfind("//", 0) != 0) {
+      label = m[1];
+      value = m[2];
+    } else {
+      value = trim(item);
+      label = value.empty() ? "none" : value;
+    }
+    if (!labels.insert(label).second) {
+      fail("cannot sweep '" + axis.key + "': label '" + label + "' names two values [" +
+           entry.origin + "]");
+    }
+    axis.labels.push_back(label);
+    axis.values.push_back(value);
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  const auto same =
+      std::find_if(axes_.begin(), axes_.end(), [&](const Axis& a) { return a.key == axis.key; });
+  if (same != axes_.end())
+    return fail("cannot sweep '" + axis.key + "' twice [" + entry.origin + "]");
+  axes_.push_back(axis);
+}
+
+void StudyBuilder::read_settings() {
+  std::set<std::string> known = {"mode", "common_random_numbers", "zip"};
+  for (const auto& [key, entry] : grid_) {
+    if (known.count(key) == 0) {
+      fail("cannot use key 'grid." + key +
+           "': unknown (keys of [grid]: mode, common_random_numbers, zip, axis.<job key>) [" +
+           entry->origin + "]");
+    }
+  }
+  const auto value = [&](const std::string& key, const std::string& fallback) {
+    const auto it = grid_.find(key);
+    return it == grid_.end() || trim(it->second->value).empty() ? fallback
+                                                                : trim(it->second->value);
+  };
+  study_.mode = value("mode", listed_.empty() ? (axes_.empty() ? "single" : "product") : "list");
+  if (!axes_.empty() && !listed_.empty()) {
+    fail("cannot combine [grid] axes with [scenario.*] sections: use one or the other [" +
+         source_.path + "]");
+  }
+  const std::set<std::string> modes = {"product", "oat", "list", "single"};
+  if (modes.count(study_.mode) == 0 || (study_.mode == "list") != !listed_.empty() ||
+      ((study_.mode == "product" || study_.mode == "oat") && axes_.empty())) {
+    fail("cannot use grid.mode '" + study_.mode +
+         "': product or oat need grid.axis.* keys, list needs [scenario.<name>] sections [" +
+         source_.path + "]");
+  }
+  const auto crn = detail::parse_bool(value("common_random_numbers", "yes"));
+  if (!crn)
+    fail("cannot use grid.common_random_numbers '" + value("common_random_numbers", "") +
+         "': expected yes or no [" + grid_.at("common_random_numbers")->origin + "]");
+  study_.common_random_numbers = crn.value_or(true);
+  std::string zips = value("zip", "");
+  std::replace(zips.begin(), zips.end(), ';', ',');
+  for (const auto& group : detail::split_list(zips)) {
+    std::istringstream words(group);
+    std::vector<std::string> keys;
+    for (std::string key; words >> key;) keys.push_back(key);
+    zips_.push_back(keys);
   }
 }
 
-void Builder::resolve_inputs(Study& study) {
-  for (const auto& input : study.model->inputs()) {
-    // The most specific setting wins: the input itself, then its assumption, then the model.
-    std::string key = "inputs." + input.name;
-    std::string spec = value_of(key);
-    if (spec.empty() && input.group != input.name) spec = value_of(key = "inputs." + input.group);
-    std::string where;
-    if (spec.empty()) {
-      spec = input.default_spec;
-      where = input.default_origin;
-    }
-    if (spec.empty()) {
-      problems_.push_back("cannot draw input '" + input.name + "': no distribution; set inputs." +
-                          input.group + " in the job [" + source_.path + "]");
-      continue;
-    }
-    try {
-      auto distribution = dist::parse(spec);
-      check_bounds(input, key, where, spec, *distribution);
-      study.inputs.push_back({input.name, input.group, spec, std::move(distribution),
-                              random::stream_id("inputs." + input.name + source_.stream_salt)});
-    } catch (const dist::SpecError& e) {
-      if (where.empty()) {
-        problem(key, e.what());
+/// Groups of axis indices that move together: each zip group, then every other axis alone.
+std::vector<std::vector<std::size_t>> StudyBuilder::factors() {
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<bool> used(axes_.size(), false);
+  for (const auto& zip : zips_) {
+    std::vector<std::size_t> group;
+    for (const auto& key : zip) {
+      const auto it =
+          std::find_if(axes_.begin(), axes_.end(), [&](const Axis& a) { return a.key == key; });
+      if (it == axes_.end()) {
+        fail("cannot zip '" + key + "': there is no grid.axis." + key + " [" +
+             grid_.at("zip")->origin + "]");
+      } else if (used[static_cast<std::size_t>(it - axes_.begin())]) {
+        fail("cannot zip '" + key + "' twice [" + grid_.at("zip")->origin + "]");
       } else {
-        problems_.push_back(std::string(e.what()) + " [" + where + "]");
+        group.push_back(static_cast<std::size_t>(it - axes_.begin()));
+        used[group.back()] = true;
+      }
+    }
+    for (const auto a : group) {
+      if (axes_[a].values.size() != axes_[group.front()].values.size()) {
+        fail("cannot zip '" + axes_[group.front()].key + "' (" +
+             std::to_string(axes_[group.front()].values.size()) + " values) with '" + axes_[a].key +
+             "' (" + std::to_string(axes_[a].values.size()) +
+             " values): zipped axes need as many values [" + grid_.at("zip")->origin + "]");
+      }
+    }
+    if (!group.empty()) groups.push_back(group);
+  }
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    if (!used[a]) groups.push_back({a});
+  }
+  std::sort(groups.begin(), groups.end());  // in axis order: the first axis varies slowest
+  return groups;
+}
+
+ScenarioSpec StudyBuilder::scenario_of(const std::vector<long>& index) const {
+  ScenarioSpec spec{"", index, {}};
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    const auto& axis = axes_[a];
+    const auto k = static_cast<std::size_t>(index[a]);
+    spec.name += (spec.name.empty() ? "" : ", ") + axis.key + "=" + axis.labels[k];
+  }
+  return spec;
+}
+
+std::vector<JobEntry> StudyBuilder::overrides_of(const ScenarioSpec& spec) const {
+  if (study_.mode == "list") return spec.overrides;
+  // Grid scenarios: made when the scenario is built, not kept for every scenario.
+  std::vector<JobEntry> overrides;
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    const auto& axis = axes_[a];
+    const auto k = static_cast<std::size_t>(spec.index[a]);
+    overrides.push_back(
+        {axis.key, axis.values[k],
+         axis.origin + " value " + std::to_string(k + 1) + " ('" + axis.labels[k] + "')", true});
+  }
+  return overrides;
+}
+
+void StudyBuilder::product_scenarios() {
+  const auto groups = factors();
+  if (!problems_.empty()) return;
+  std::size_t total = 1;
+  for (const auto& g : groups) {
+    total *= axes_[g.front()].values.size();
+    if (total > kMaxScenarios)
+      return fail("cannot build the grid: more than " + std::to_string(kMaxScenarios) +
+                  " scenarios [" + source_.path + "]");
+  }
+  for (std::size_t s = 0; s < total; ++s) {
+    std::vector<long> index(axes_.size(), 0);
+    std::size_t rest = s;
+    for (auto g = groups.rbegin(); g != groups.rend(); ++g) {  // the last axis varies fastest
+      const std::size_t n = axes_[g->front()].values.size();
+      for (const auto a : *g) index[a] = static_cast<long>(rest % n);
+      rest /= n;
+    }
+    specs_.push_back(scenario_of(index));
+  }
+}
+
+void StudyBuilder::one_at_a_time_scenarios() {
+  std::vector<long> base(axes_.size(), 0);
+  specs_.push_back(scenario_of(base));
+  specs_.back().name = "baseline";
+  const auto groups = factors();
+  if (!problems_.empty()) return;
+  for (const auto& g : groups) {
+    for (std::size_t k = 1; k < axes_[g.front()].values.size(); ++k) {
+      auto index = base;
+      for (const auto a : g) index[a] = static_cast<long>(k);
+      auto spec = scenario_of(index);
+      spec.name.clear();
+      for (const auto a : g)
+        spec.name += (spec.name.empty() ? "" : ", ") + axes_[a].key + "=" + axes_[a].labels[k];
+      specs_.push_back(spec);
+    }
+  }
+}
+
+void StudyBuilder::list_scenarios() {
+  std::vector<std::string> keys;
+  for (const auto& name : listed_order_) {
+    for (const auto* entry : listed_.at(name)) {
+      const std::string key = entry->key.substr(10 + name.size());
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  for (const auto& key : keys) axes_.push_back({key, "", {}, {}});
+  for (const auto& name : listed_order_) {
+    ScenarioSpec spec{name, std::vector<long>(axes_.size(), -1), {}};
+    for (const auto* entry : listed_.at(name)) {
+      const std::string key = entry->key.substr(10 + name.size());
+      const auto a =
+          static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
+      spec.index[a] = static_cast<long>(axes_[a].values.size());
+      axes_[a].values.push_back(entry->value);
+      axes_[a].labels.push_back(trim(entry->value));
+      spec.overrides.push_back(
+          {key, entry->value, entry->origin + " (scenario '" + name + "')", true});
+    }
+    specs_.push_back(spec);
+  }
+}
+
+void StudyBuilder::build_scenarios() {
+  // Every scenario reads the same files: read each once.
+  auto cache = std::make_shared<std::map<std::string, std::string>>();
+  const FileReader read = source_.read_file;
+  base_.read_file = [cache, read](const std::string& path) {
+    const auto it = cache->find(path);
+    if (it != cache->end()) return it->second;
+    return (*cache)[path] = read ? read(path) : read_whole_file(path);
+  };
+  ScenarioCache shared;  // one Job, and one ModelSetup per distinct model settings
+  std::map<std::string, std::vector<std::string>> failed;  // problem -> scenarios with it
+  std::vector<std::string> order;
+  for (std::size_t s = 0; s < specs_.size(); ++s) {
+    JobSource source = base_;
+    const auto overrides = overrides_of(specs_[s]);
+    source.entries.insert(source.entries.end(), overrides.begin(), overrides.end());
+    if (!study_.common_random_numbers) source.stream_salt = "#scenario " + std::to_string(s);
+    try {
+      study_.scenarios.push_back(build_scenario(source, &shared));
+    } catch (const ConfigError& e) {
+      study_.scenarios.push_back(nullptr);
+      for (const auto& problem : e.problems()) {
+        if (failed[problem].empty()) order.push_back(problem);
+        failed[problem].push_back(specs_[s].name);
       }
     }
   }
-}
-
-void Builder::check_bounds(const models::InputSpec& input, const std::string& key,
-                           const std::string& where, const std::string& spec,
-                           const dist::Distribution& distribution) {
-  const double lower = distribution.support_lower(), upper = distribution.support_upper();
-  const bool fixed = distribution.is_fixed();
-  if (input.bounds.admits(lower, upper, fixed)) return;
-  std::ostringstream reason;
-  reason << "cannot use " << key << " '" << spec
-         << "': " << (lower == upper ? "the value " : "its values reach ")
-         << (input.bounds.admits(lower, lower, fixed) ? upper : lower) << ", outside "
-         << input.bounds.describe() << " (" << input.name
-         << (input.description.empty() ? "" : ": " + input.description) << ")";
-  if (where.empty()) {
-    problem(key, reason.str());
-  } else {
-    problems_.push_back(reason.str() + " [" + where + "]");
-  }
-  bounds_failed_ = true;
-}
-
-void Builder::check_ranges(const Study& study) {
-  if (bounds_failed_ || study.inputs.size() != study.model->inputs().size()) return;
-  std::vector<models::InputRange> ranges;
-  for (const auto& input : study.inputs) {
-    ranges.push_back({input.distribution->support_lower(), input.distribution->support_upper()});
-  }
-  for (const auto& message : study.model->check_ranges(ranges)) {
-    problems_.push_back(message.back() == ']' ? message : message + " [" + source_.path + "]");
-  }
-}
-
-void Builder::check_plan(const Study& study) {
-  const std::size_t dimensions = study.inputs.size() * (study.sensitivity.sobol ? 2 : 1);
-  if (study.plan == sampling::Plan::kSobol && dimensions > sampling::kSobolDimensions) {
-    problem("job.plan", "cannot use the sobol plan for " + std::to_string(dimensions) +
-                            " dimensions (inputs, twice with sensitivity.sobol): it has " +
-                            std::to_string(sampling::kSobolDimensions) +
-                            " dimensions; use mc or lhs");
-  }
-  // A scenario's first draws are gathered onto one rank as one MPI message (int counts).
-  if (study.sensitivity.rank && study.model) {
-    const std::uint64_t values = std::min(study.n_draws, study.sensitivity.rank_draws) *
-                                 (study.inputs.size() + study.model->outputs().size());
-    constexpr std::uint64_t kLimit = std::numeric_limits<int>::max();
-    if (values > kLimit) {
-      problem("sensitivity.rank_draws",
-              "cannot rank " + std::to_string(values) + " values per scenario (draws x (inputs + " +
-                  "outputs)): at most " + std::to_string(kLimit) + "; lower rank_draws");
-    }
-  }
-}
-
-void Builder::resolve_quantiles(Study& study) {
-  std::string text = value_of("job.quantiles");
-  std::replace(text.begin(), text.end(), ',', ' ');
-  std::istringstream words(text);
-  std::string word;
-  std::set<double> levels;
-  while (words >> word) {
-    const auto level = parse_number(word);
-    if (!level || *level < 0.0 || *level > 1.0) {
-      problem("job.quantiles",
-              "cannot use quantile level '" + word + "': expected a number in [0, 1]");
-    } else if (!levels.insert(*level).second) {
-      problem("job.quantiles", "cannot use quantile level '" + word + "': listed twice");
-    }
-  }
-  study.quantile_levels.assign(levels.begin(), levels.end());
-}
-
-void Builder::resolve_output(Study& study) {
-  namespace fs = std::filesystem;
-  std::string path = value_of("job.output");
-  if (path.empty() || path == "<job name>.h5") {
-    path = fs::path(source_.path).stem().string() + ".h5";
-  }
-  study.output_path = path;
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    problem("job.output", "cannot write result file '" + path + "': folder '" + parent.string() +
-                              "' does not exist");
-  } else if (fs::is_directory(path, ec)) {
-    problem("job.output", "cannot write result file '" + path + "': it is a folder");
-  }
-}
-
-void Builder::check_unknown_keys(const Study& study) {
-  std::set<std::string> allowed, groups;
-  for (const auto& doc : job_keys()) allowed.insert(doc.key);
-  const auto* info = models::find_model(study.model_name);
-  if (study.model) {
-    for (const auto& in : study.model->inputs()) {
-      allowed.insert("inputs." + in.name);
-      groups.insert(in.group);
-    }
-    for (const auto& group : groups) allowed.insert("inputs." + group);
-  }
-  for (const auto& [key, entry] : effective_) {
-    if (allowed.count(key) != 0) continue;
-    const auto dot = key.find('.');
-    const std::string section = key.substr(0, dot), name = key.substr(dot + 1);
-    if (section == "model" && info != nullptr && accepts_model_key(*info, name)) continue;
-    if (key.rfind("sensitivity.group.", 0) == 0 && key.size() > 18) continue;
-    // Without a model, its inputs cannot be checked; the model problem is reported already.
-    if ((section == "inputs" || section == "model") && !study.model) continue;
-    std::string allowed_here;
-    if (section == "inputs") {
-      allowed_here = "assumptions of this " + study.model_name +
-                     " job: " + join(std::vector<std::string>(groups.begin(), groups.end()));
-    } else if (section == "model") {
-      std::vector<std::string> names;
-      for (const auto& p : info->parameters)
-        names.push_back(p.is_prefix ? p.name + "<name>" : p.name);
-      allowed_here = "settings of " + study.model_name + ": " + join(names);
-    } else if (section == "sensitivity") {
-      std::vector<std::string> names;
-      for (const auto& doc : job_keys()) {
-        if (doc.key.rfind("sensitivity.", 0) == 0) names.push_back(doc.key.substr(12));
-      }
-      names.push_back("group.<name>");
-      allowed_here = "keys of [sensitivity]: " + join(names);
-    } else if (section == "job") {
-      std::vector<std::string> job_names;
-      for (const auto& doc : job_keys()) {
-        if (doc.key.rfind("job.", 0) == 0) job_names.push_back(doc.key);
-      }
-      allowed_here = "keys of [job]: " + join(job_names);
+  for (const auto& problem : order) {
+    const auto& names = failed[problem];
+    if (names.size() == specs_.size() && specs_.size() > 1) {
+      fail(problem + " (every scenario)");
+    } else if (specs_.size() == 1) {
+      fail(problem);
     } else {
-      allowed_here =
-          "sections [job], [model], [inputs], [sensitivity], [grid]; see costsweep --help";
+      std::string which = "'" + names.front() + "'";
+      if (names.size() > 1) which += " and " + std::to_string(names.size() - 1) + " more";
+      fail(problem + " (scenario " + which + ")");
     }
-    problem(key, "cannot use key '" + key + "': unknown key (" + allowed_here + ")");
   }
 }
 
-StudyPtr Builder::build() {
-  auto study = std::make_shared<Study>();
-  study->job_path = source_.path;
-  study->job_text = source_.text;
-  study->job_sha256 = sha256_hex(source_.text);
-  collect_entries();
-  resolve_job_settings(*study);
-  resolve_model(*study);
-  if (study->model) {
-    resolve_inputs(*study);
-    check_ranges(*study);
-  }
-  resolve_quantiles(*study);
-  if (study->model) {
-    std::map<std::string, std::string> group_keys;
-    for (const auto& [key, entry] : effective_) {
-      if (key.rfind("sensitivity.group.", 0) == 0) group_keys[key] = entry->value;
-    }
-    study->sensitivity = resolve_sensitivity(
-        study->inputs, [this](const std::string& key) { return value_of(key); }, group_keys,
-        [this](const std::string& key, const std::string& message) { problem(key, message); });
-  }
-  resolve_stopping(
-      study->sensitivity, study->plan, study->n_draws,
-      [this](const std::string& key) { return value_of(key); },
-      [this](const std::string& key, const std::string& message) { problem(key, message); });
-  check_plan(*study);
-  resolve_output(*study);
-  check_unknown_keys(*study);
+StudyPtr StudyBuilder::build() {
+  split_entries();
+  read_settings();
   if (!problems_.empty()) throw ConfigError(problems_);
-  for (const auto& doc : job_keys()) study->settings[doc.key] = value_of(doc.key);
-  study->settings["job.output"] = study->output_path;
-  for (const auto& [name, value] : study->model_config.values) {
-    study->settings["model." + name] = value;
+  if (study_.mode == "product") product_scenarios();
+  if (study_.mode == "oat") one_at_a_time_scenarios();
+  if (study_.mode == "list") list_scenarios();
+  if (study_.mode == "single") specs_.push_back({"baseline", {}, {}});
+  for (const auto& axis : axes_) {
+    if (axis.key.rfind("inputs.", 0) != 0 && axis.key.rfind("model.", 0) != 0) {
+      fail("cannot vary '" + axis.key +
+           "' between scenarios: only inputs.* and model.* keys may differ [" + source_.path + "]");
+    }
   }
-  for (const auto& input : study->inputs) study->settings["inputs." + input.name] = input.spec;
-  return study;
+  if (!problems_.empty()) throw ConfigError(problems_);
+  build_scenarios();
+  if (!problems_.empty()) throw ConfigError(problems_);
+  const auto& base_outputs = study_.scenarios.front()->model->outputs();
+  for (std::size_t s = 1; s < study_.scenarios.size(); ++s) {
+    const auto& outputs = study_.scenarios[s]->model->outputs();
+    const bool same = outputs.size() == base_outputs.size() &&
+                      std::equal(outputs.begin(), outputs.end(), base_outputs.begin(),
+                                 [](const auto& a, const auto& b) { return a.name == b.name; });
+    if (!same) {
+      fail("cannot compare scenario '" + specs_[s].name + "' with '" + specs_.front().name +
+           "': their models have different outputs (" + std::to_string(outputs.size()) + " vs " +
+           std::to_string(base_outputs.size()) +
+           "); every scenario must report the same outputs [" + source_.path + "]");
+    }
+  }
+  if (!problems_.empty()) throw ConfigError(problems_);
+  for (const auto& axis : axes_) study_.axis_keys.push_back(axis.key);
+  for (const auto& spec : specs_) {
+    study_.scenario_names.push_back(spec.name);
+    std::vector<std::string> text, label;
+    for (std::size_t a = 0; a < axes_.size(); ++a) {
+      const long k = spec.index[a];
+      text.push_back(k < 0 ? "" : axes_[a].values[static_cast<std::size_t>(k)]);
+      label.push_back(k < 0 ? "" : axes_[a].labels[static_cast<std::size_t>(k)]);
+    }
+    study_.value_text.push_back(text);
+    study_.value_label.push_back(label);
+  }
+  return std::make_shared<const Study>(std::move(study_));
 }
 
 }  // namespace
 
-StudyPtr build_study(const JobSource& source) { return Builder(source).build(); }
+StudyPtr build_study(const JobSource& source) { return StudyBuilder(source).build(); }
+
+ShardRange shard_range(std::size_t n_scenarios, std::size_t index, std::size_t count) noexcept {
+  const std::size_t base = n_scenarios / count, extra = n_scenarios % count;
+  const std::size_t first = index * base + std::min(index, extra);
+  return {first, first + base + (index < extra ? 1 : 0)};
+}
 
 }  // namespace costsweep::study

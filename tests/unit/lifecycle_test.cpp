@@ -78,7 +78,7 @@ std::vector<double> run(const Model& model, const std::vector<double>& x) {
 
 std::string problems_of(const ModelConfig& c) {
   try {
-    plan_lifecycle(c);
+    build_serving_hardware(c);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -92,7 +92,7 @@ constexpr double kMonthTokensA = 8.5225e10;
 constexpr double kMonthCostA = kMonthTokensA * 0.0201 / 3600.0 * 2.0;
 
 TEST(LifecycleTest, MemoryBoundPointMatchesHandArithmetic) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   const auto y = run(model, inputs_a());
   // effective tokens = (1 + 1) x (500 x 2 + 200 + 2 x 100) = 2 x 1400 = 2800
   EXPECT_DOUBLE_EQ(y[kEffectiveTokens], 2800.0);
@@ -123,7 +123,7 @@ TEST(LifecycleTest, MemoryBoundPointMatchesHandArithmetic) {
 }
 
 TEST(LifecycleTest, ComputeBoundPointUsesPeakTimesUtilization) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto x = inputs_a();
   x[kActiveParams] = 1e11;
   x[kBatchSize] = 1000.0;
@@ -138,7 +138,7 @@ TEST(LifecycleTest, ComputeBoundPointUsesPeakTimesUtilization) {
 }
 
 TEST(LifecycleTest, Int4SavesWhatTheOverheadImpliesAndComputesAtBf16) {
-  const Lifecycle model(plan_lifecycle(config({{"precision", "int4"}})));
+  const Lifecycle model(build_serving_hardware(config({{"precision", "int4"}})));
   auto x = inputs_a();
   auto y = run(model, x);
   // int4 memory 1e11 x 0.5 + 1e9 + 5e10 = 1.01e11 against 2.51e11 at 16 bits: 1 - 1.01/2.51
@@ -158,7 +158,7 @@ TEST(LifecycleTest, Int4SavesWhatTheOverheadImpliesAndComputesAtBf16) {
 }
 
 TEST(LifecycleTest, Fp8UsesTheFp8PeakAndOneBytePerWeight) {
-  const Lifecycle model(plan_lifecycle(config({{"precision", "fp8"}})));
+  const Lifecycle model(build_serving_hardware(config({{"precision", "fp8"}})));
   auto x = inputs_a();
   x[kActiveParams] = 1e11;
   x[kBatchSize] = 1000.0;
@@ -171,7 +171,7 @@ TEST(LifecycleTest, Fp8UsesTheFp8PeakAndOneBytePerWeight) {
 }
 
 TEST(LifecycleTest, FlatLifetimeCostsMonthlyCostTimesMonthsWithAPartialLastMonth) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto x = inputs_a();
   x[kLifetimeMonths] = 12.5;
   const double month_cost = kMonthCostA;
@@ -179,7 +179,7 @@ TEST(LifecycleTest, FlatLifetimeCostsMonthlyCostTimesMonthsWithAPartialLastMonth
 }
 
 TEST(LifecycleTest, GrowthAndDeclineIntegrateAsAGeometricSum) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto x = inputs_a();
   x[kRequestGrowth] = 0.44;
   x[kPriceDecline] = 0.1;
@@ -197,7 +197,7 @@ TEST(LifecycleTest, GrowthAndDeclineIntegrateAsAGeometricSum) {
 }
 
 TEST(LifecycleTest, BreakEvenInterpolatesInsideTheMonthItHappens) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto x = inputs_a();
   const double month_cost = kMonthCostA;
   x[kTrainingCost] = 2.5 * month_cost;  // passed half-way through month 2 (0-based): 2.5
@@ -210,7 +210,7 @@ TEST(LifecycleTest, BreakEvenInterpolatesInsideTheMonthItHappens) {
 }
 
 TEST(LifecycleTest, OverflowPastTheLifetimeLeavesTheLifetimeSumsFinite) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto x = inputs_a();
   // Tokens overflow to inf after ~410 months, long after month 12; the break-even search goes on
   // until then because no finite month reaches a training cost of 1.7e308.
@@ -223,7 +223,7 @@ TEST(LifecycleTest, OverflowPastTheLifetimeLeavesTheLifetimeSumsFinite) {
 }
 
 TEST(LifecycleTest, BlocksGiveTheSameBitsAsSingleDraws) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   Block in(3, kLifecycleInputCount);
   for (int r = 0; r < 3; ++r) {
     auto x = inputs_a();
@@ -276,7 +276,7 @@ TEST(LifecycleTest, BadMaxGpusAndOverridesAreAllReported) {
 }
 
 TEST(LifecycleTest, OverrideReplacesOneHardwareNumber) {
-  const Lifecycle model(plan_lifecycle(config({{"override.tdp_w", "500"}})));
+  const Lifecycle model(build_serving_hardware(config({{"override.tdp_w", "500"}})));
   EXPECT_NEAR(run(model, inputs_a())[kEnergyPerToken], 0.0201 * 500.0 * 1.25, kRel);
 }
 
@@ -287,7 +287,7 @@ std::vector<InputRange> ranges_of(const std::vector<double>& x) {
 }
 
 TEST(LifecycleTest, ModelTooBigForTheLargestReplicaIsRejected) {
-  const Lifecycle model(plan_lifecycle(config({{"max_gpus_per_replica", "3"}})));
+  const Lifecycle model(build_serving_hardware(config({{"max_gpus_per_replica", "3"}})));
   auto ranges = ranges_of(inputs_a());
   // 2.51e11 bytes need 4 GPUs of 80e9 > 3
   const auto problems = model.check_ranges(ranges);
@@ -307,7 +307,7 @@ TEST(LifecycleTest, ModelTooBigForTheLargestReplicaIsRejected) {
 }
 
 TEST(LifecycleTest, ActiveParametersAboveTotalAreRejected) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   auto ranges = ranges_of(inputs_a());
   ranges[kActiveParams].upper = 2e11;
   const auto problems = model.check_ranges(ranges);
@@ -318,7 +318,7 @@ TEST(LifecycleTest, ActiveParametersAboveTotalAreRejected) {
 }
 
 TEST(LifecycleTest, InputsDeclareTheirAllowedRanges) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   const auto& utilization = model.inputs()[kComputeUtilization].bounds;
   EXPECT_EQ(utilization.describe(), "(0, 1]");
   EXPECT_FALSE(utilization.admits(0.3, 1.2, false));  // uniform(0.3, 1.2)
@@ -332,7 +332,7 @@ TEST(LifecycleTest, InputsDeclareTheirAllowedRanges) {
 }
 
 TEST(LifecycleTest, DefaultsNameEveryInputWithUnitAndSpec) {
-  const Lifecycle model(plan_lifecycle(config()));
+  const Lifecycle model(build_serving_hardware(config()));
   ASSERT_EQ(model.inputs().size(), static_cast<std::size_t>(kLifecycleInputCount));
   ASSERT_EQ(model.outputs().size(), static_cast<std::size_t>(kLifecycleOutputCount));
   for (const auto& input : model.inputs()) {

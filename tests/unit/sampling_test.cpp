@@ -16,14 +16,14 @@
 #include "core/sampling/detail/keyed_permutation.hpp"
 #include "core/sampling/detail/sobol_points.hpp"
 #include "core/sampling/detail/stratum.hpp"
-#include "core/sampling/plans.hpp"
+#include "core/sampling/methods.hpp"
 
 namespace costsweep::sampling {
 namespace {
 
-constexpr Plan kPlans[] = {Plan::kMonteCarlo, Plan::kLatinHypercube, Plan::kSobol};
+constexpr Method kMethods[] = {Method::kMonteCarlo, Method::kLatinHypercube, Method::kSobol};
 
-Eigen::ArrayXd draws(Plan plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
+Eigen::ArrayXd draws(Method plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
                      std::uint64_t n_draws, std::uint64_t first_draw, Eigen::Index count) {
   Eigen::ArrayXd out(count);
   fill_uniforms(plan, seed, stream, dimension, n_draws, first_draw, out);
@@ -51,16 +51,16 @@ double correlation(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y) {
 }
 
 TEST(SamplingTest, ParsePlanReadsEveryPlanName) {
-  EXPECT_EQ(parse_plan("mc"), Plan::kMonteCarlo);
-  EXPECT_EQ(parse_plan("lhs"), Plan::kLatinHypercube);
-  EXPECT_EQ(parse_plan("sobol"), Plan::kSobol);
-  for (const Plan plan : kPlans) EXPECT_EQ(parse_plan(plan_name(plan)), plan);
+  EXPECT_EQ(parse_method("mc"), Method::kMonteCarlo);
+  EXPECT_EQ(parse_method("lhs"), Method::kLatinHypercube);
+  EXPECT_EQ(parse_method("sobol"), Method::kSobol);
+  for (const Method plan : kMethods) EXPECT_EQ(parse_method(method_name(plan)), plan);
 }
 
 TEST(SamplingTest, ParsePlanRejectsAnUnknownNameListingTheAllowedOnes) {
   for (const std::string name : {"halton", "MC", "", "sobol "}) {
     try {
-      parse_plan(name);
+      parse_method(name);
       FAIL() << "accepted '" << name << "'";
     } catch (const InputError& error) {
       EXPECT_EQ(std::string(error.what()),
@@ -72,7 +72,7 @@ TEST(SamplingTest, ParsePlanRejectsAnUnknownNameListingTheAllowedOnes) {
 TEST(SamplingTest, MonteCarloIsThePhiloxStreamBitForBit) {
   const std::uint64_t stream = random::stream_id("mfu.pretrain");
   for (const std::uint64_t first : {0ULL, 1ULL, 999ULL}) {
-    const Eigen::ArrayXd u = draws(Plan::kMonteCarlo, 42, stream, 5, 5000, first, 1001);
+    const Eigen::ArrayXd u = draws(Method::kMonteCarlo, 42, stream, 5, 5000, first, 1001);
     for (Eigen::Index i = 0; i < u.size(); ++i) {
       ASSERT_EQ(u[i], random::uniform(42, stream, first + static_cast<std::uint64_t>(i)));
     }
@@ -81,7 +81,7 @@ TEST(SamplingTest, MonteCarloIsThePhiloxStreamBitForBit) {
 
 TEST(SamplingTest, EveryPlanGivesTheSameBitsForAnySplitIntoBlocks) {
   const std::uint64_t stream = random::stream_id("x2");
-  for (const Plan plan : kPlans) {
+  for (const Method plan : kMethods) {
     for (const std::uint64_t n_draws : {std::uint64_t{1000}, kMaxDraws}) {
       // Draws [first, first + 1000) one at a time, as a rank holding single draws would.
       const std::uint64_t first = n_draws - 1000;
@@ -98,7 +98,7 @@ TEST(SamplingTest, EveryPlanGivesTheSameBitsForAnySplitIntoBlocks) {
         }
         for (Eigen::Index i = 0; i < 1000; ++i) {
           ASSERT_EQ(blocked[i], single[i])
-              << plan_name(plan) << " n " << n_draws << " block " << block << " draw " << i;
+              << method_name(plan) << " n " << n_draws << " block " << block << " draw " << i;
         }
       }
     }
@@ -107,16 +107,16 @@ TEST(SamplingTest, EveryPlanGivesTheSameBitsForAnySplitIntoBlocks) {
 
 TEST(SamplingTest, EveryPlanStaysInsideTheOpenUnitInterval) {
   const std::uint64_t stream = random::stream_id("x1");
-  for (const Plan plan : kPlans) {
+  for (const Method plan : kMethods) {
     for (const std::uint64_t n_draws :
          {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{100003}}) {
       const Eigen::ArrayXd u = draws(plan, 11, stream, 0, n_draws, 0, n_draws);
-      EXPECT_GT(u.minCoeff(), 0.0) << plan_name(plan);
-      EXPECT_LT(u.maxCoeff(), 1.0) << plan_name(plan);
+      EXPECT_GT(u.minCoeff(), 0.0) << method_name(plan);
+      EXPECT_LT(u.maxCoeff(), 1.0) << method_name(plan);
     }
     const Eigen::ArrayXd tail = draws(plan, 11, stream, 0, kMaxDraws, kMaxDraws - 100000, 100000);
-    EXPECT_GT(tail.minCoeff(), 0.0) << plan_name(plan);
-    EXPECT_LT(tail.maxCoeff(), 1.0) << plan_name(plan);
+    EXPECT_GT(tail.minCoeff(), 0.0) << method_name(plan);
+    EXPECT_LT(tail.maxCoeff(), 1.0) << method_name(plan);
   }
 }
 
@@ -138,7 +138,7 @@ TEST(SamplingTest, KeyedPermutationIsABijectionForEverySize) {
 TEST(SamplingTest, LatinHypercubePutsOneDrawInEachStratumOfEveryVariable) {
   for (const std::uint64_t n : {1ULL, 7ULL, 1000ULL, 4099ULL}) {
     for (const char* name : {"x1", "x2", "price_usd_per_gpu_hour"}) {
-      const auto u = draws(Plan::kLatinHypercube, 20260322, random::stream_id(name), 0, n, 0,
+      const auto u = draws(Method::kLatinHypercube, 20260322, random::stream_id(name), 0, n, 0,
                            static_cast<Eigen::Index>(n));
       EXPECT_EQ(sorted_cells(u, n), zero_to(n)) << name << " n " << n;
     }
@@ -166,7 +166,7 @@ TEST(SamplingTest, PointInStratumStaysInItsStratumForExtremeJitter) {
 TEST(SamplingTest, LatinHypercubePermutationsDependOnSeedAndStream) {
   static constexpr std::uint64_t kN = 4099;
   const auto strata = [](std::uint64_t seed, const char* name) {
-    const auto u = draws(Plan::kLatinHypercube, seed, random::stream_id(name), 0, kN, 0, kN);
+    const auto u = draws(Method::kLatinHypercube, seed, random::stream_id(name), 0, kN, 0, kN);
     return Eigen::ArrayXd((u * kN).floor());
   };
   const Eigen::ArrayXd base = strata(1, "x1");
@@ -229,7 +229,7 @@ TEST(SamplingTest, SobolPutsOneDrawInEachDyadicIntervalOfEveryDimension) {
       // The first 2^m draws, and any aligned run of 2^m draws further on.
       for (const std::uint64_t first : {std::uint64_t{0}, 3 * n}) {
         const auto u =
-            draws(Plan::kSobol, 99, stream, d, 4 * n, first, static_cast<Eigen::Index>(n));
+            draws(Method::kSobol, 99, stream, d, 4 * n, first, static_cast<Eigen::Index>(n));
         EXPECT_EQ(sorted_cells(u, n), zero_to(n)) << "m " << m << " dim " << d;
       }
     }
@@ -241,8 +241,8 @@ TEST(SamplingTest, SobolFirstTwoDimensionsFormAZeroNetAfterTheShift) {
   // that: for 2^m points and every a + b = m, each box of 2^-a by 2^-b holds one point.
   constexpr int kM = 10;
   constexpr std::uint64_t kN = 1ULL << kM;
-  const auto x = draws(Plan::kSobol, 5, random::stream_id("a"), 0, kN, 0, kN);
-  const auto y = draws(Plan::kSobol, 5, random::stream_id("b"), 1, kN, 0, kN);
+  const auto x = draws(Method::kSobol, 5, random::stream_id("a"), 0, kN, 0, kN);
+  const auto y = draws(Method::kSobol, 5, random::stream_id("b"), 1, kN, 0, kN);
   for (int a = 0; a <= kM; ++a) {
     std::set<std::uint64_t> boxes;
     for (Eigen::Index i = 0; i < x.size(); ++i) {
@@ -255,16 +255,16 @@ TEST(SamplingTest, SobolFirstTwoDimensionsFormAZeroNetAfterTheShift) {
 }
 
 TEST(SamplingTest, SobolShiftDependsOnSeedAndStream) {
-  const auto base = draws(Plan::kSobol, 1, random::stream_id("x1"), 0, 8, 0, 8);
-  const auto other_seed = draws(Plan::kSobol, 2, random::stream_id("x1"), 0, 8, 0, 8);
-  const auto other_stream = draws(Plan::kSobol, 1, random::stream_id("x2"), 0, 8, 0, 8);
+  const auto base = draws(Method::kSobol, 1, random::stream_id("x1"), 0, 8, 0, 8);
+  const auto other_seed = draws(Method::kSobol, 2, random::stream_id("x1"), 0, 8, 0, 8);
+  const auto other_stream = draws(Method::kSobol, 1, random::stream_id("x2"), 0, 8, 0, 8);
   for (Eigen::Index i = 0; i < 8; ++i) {
     EXPECT_NE(base[i], other_seed[i]);
     EXPECT_NE(base[i], other_stream[i]);
   }
 }
 
-double ishigami_mean_error(Plan plan, std::uint64_t seed, std::uint64_t n) {
+double ishigami_mean_error(Method plan, std::uint64_t seed, std::uint64_t n) {
   const auto input = [&](const char* name, std::uint32_t dimension) {
     const auto u =
         draws(plan, seed, random::stream_id(name), dimension, n, 0, static_cast<Eigen::Index>(n));
@@ -284,7 +284,7 @@ TEST(SamplingTest, LatinHypercubeAndSobolIntegrateIshigamiBetterThanMonteCarlo) 
   constexpr int kSeeds = 50;
   double error[3] = {0.0, 0.0, 0.0};
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    for (int p = 0; p < 3; ++p) error[p] += ishigami_mean_error(kPlans[p], seed, kN) / kSeeds;
+    for (int p = 0; p < 3; ++p) error[p] += ishigami_mean_error(kMethods[p], seed, kN) / kSeeds;
   }
   // Ishigami (a = 7, b = 0.1): variance 13.845, of which the x1-x3 interaction 3.374 is all that
   // LHS leaves (it removes additive effects). The mean error is N(0, V / n), so its absolute
@@ -304,18 +304,18 @@ TEST(SamplingTest, LatinHypercubeAndSobolIntegrateIshigamiBetterThanMonteCarlo) 
 TEST(SamplingTest, FillUniformsRejectsBlocksOutsideTheStudy) {
   Eigen::ArrayXd out(10);
   try {
-    fill_uniforms(Plan::kLatinHypercube, 1, 2, 0, 100, 95, out);
+    fill_uniforms(Method::kLatinHypercube, 1, 2, 0, 100, 95, out);
     FAIL() << "accepted draws [95, 105) of 100";
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(), "cannot fill uniforms for draws [95, 105): the study has 100 draws");
   }
-  EXPECT_THROW(fill_uniforms(Plan::kMonteCarlo, 1, 2, 0, 5, ~0ULL, out), std::invalid_argument);
+  EXPECT_THROW(fill_uniforms(Method::kMonteCarlo, 1, 2, 0, 5, ~0ULL, out), std::invalid_argument);
 }
 
 TEST(SamplingTest, FillUniformsRejectsTooManyDrawsOrSobolDimensions) {
   Eigen::ArrayXd out(1);
   try {
-    fill_uniforms(Plan::kMonteCarlo, 1, 2, 0, kMaxDraws + 1, 0, out);
+    fill_uniforms(Method::kMonteCarlo, 1, 2, 0, kMaxDraws + 1, 0, out);
     FAIL() << "accepted 2^52 + 1 draws";
   } catch (const InputError& error) {
     EXPECT_STREQ(error.what(),
@@ -323,7 +323,7 @@ TEST(SamplingTest, FillUniformsRejectsTooManyDrawsOrSobolDimensions) {
                  "draws are supported");
   }
   try {
-    fill_uniforms(Plan::kSobol, 1, 2, kSobolDimensions, 8, 0, out);
+    fill_uniforms(Method::kSobol, 1, 2, kSobolDimensions, 8, 0, out);
     FAIL() << "accepted dimension 3667";
   } catch (const InputError& error) {
     EXPECT_STREQ(error.what(),
@@ -331,7 +331,7 @@ TEST(SamplingTest, FillUniformsRejectsTooManyDrawsOrSobolDimensions) {
                  "dimensions 0 to 3666");
   }
   // Other plans ignore the dimension.
-  EXPECT_NO_THROW(fill_uniforms(Plan::kLatinHypercube, 1, 2, kSobolDimensions, 8, 0, out));
+  EXPECT_NO_THROW(fill_uniforms(Method::kLatinHypercube, 1, 2, kSobolDimensions, 8, 0, out));
 }
 
 }  // namespace

@@ -7,12 +7,14 @@
 namespace costsweep::study {
 namespace {
 
-JobSource job(std::vector<JobEntry> entries) {
-  return JobSource{"test.ini", "[job]\nmodel = ishigami\n", std::move(entries), {}, {}};
-}
-
-JobEntry line(const std::string& key, const std::string& value, int number) {
-  return {key, value, "test.ini line " + std::to_string(number), false};
+JobSource job(std::vector<std::pair<std::string, std::string>> keys) {
+  JobSource source{"grid.ini", "[job]\nmodel = ishigami\n", {}, {}, {}};
+  source.entries.push_back({"job.model", "ishigami", "grid.ini line 2", false});
+  int line = 3;
+  for (const auto& [key, value] : keys) {
+    source.entries.push_back({key, value, "grid.ini line " + std::to_string(line++), false});
+  }
+  return source;
 }
 
 std::string problems_of(const JobSource& source) {
@@ -24,132 +26,98 @@ std::string problems_of(const JobSource& source) {
   return "";
 }
 
-TEST(StudyTest, DefaultsFillEveryUnsetKey) {
-  const auto study = build_study(job({line("job.model", "ishigami", 2)}));
-  EXPECT_EQ(study->n_draws, 10000u);
-  EXPECT_EQ(study->block_size, 4096u);
-  EXPECT_EQ(study->seed, 1u);
-  EXPECT_EQ(study->quantile_levels, (std::vector<double>{0.05, 0.25, 0.5, 0.75, 0.95}));
-  EXPECT_FALSE(study->save_samples);
-  EXPECT_EQ(study->output_path, "test.h5");
-  ASSERT_EQ(study->inputs.size(), 3u);
-  EXPECT_EQ(study->inputs[0].spec, "uniform(-pi, pi)");
-  EXPECT_EQ(study->model_config.values.at("a"), "7");
-  EXPECT_EQ(study->settings.at("job.draws"), "10000");
-  EXPECT_EQ(study->n_blocks(), 3u);  // ceil(10000 / 4096)
-  // SHA-256 of the job text, from `printf '[job]\nmodel = ishigami\n' | sha256sum`.
-  EXPECT_EQ(study->job_sha256, "7704a7cee3f836b9be1952a539a23a18bc4c183a7d193388762bf8bde151fcdb");
+TEST(PlanTest, AJobWithoutGridIsOneBaselineScenario) {
+  const auto plan = build_study(job({}));
+  ASSERT_EQ(plan->size(), 1u);
+  EXPECT_EQ(plan->mode, "single");
+  EXPECT_EQ(plan->scenario_names[0], "baseline");
+  EXPECT_TRUE(plan->axis_keys.empty());
 }
 
-TEST(StudyTest, OverridesReplaceFileValuesButFileDuplicatesAreErrors) {
-  auto source = job({line("job.model", "ishigami", 2), line("job.draws", "1e6", 3)});
-  source.entries.push_back({"job.draws", "500", "--draws 500", true});
-  EXPECT_EQ(build_study(source)->n_draws, 500u);
-  source.entries.push_back(line("job.draws", "7", 9));
-  const auto message = problems_of(source);
-  EXPECT_NE(message.find("cannot read test.ini line 9: duplicate key 'job.draws' (first set at "
-                         "test.ini line 3)"),
-            std::string::npos)
-      << message;
+TEST(PlanTest, ProductVariesTheLastAxisFastestAndAppliesEveryValue) {
+  const auto plan =
+      build_study(job({{"grid.axis.model.a", "lo: 1 | hi: 2"},
+                       {"grid.axis.inputs.x1", "uniform(0, 1) | uniform(0, 2) | 3"}}));
+  ASSERT_EQ(plan->size(), 6u);  // 2 x 3
+  EXPECT_EQ(plan->scenario_names[0], "model.a=lo, inputs.x1=uniform(0, 1)");
+  EXPECT_EQ(plan->scenario_names[5], "model.a=hi, inputs.x1=3");
+  EXPECT_EQ(plan->value_label[4], (std::vector<std::string>{"hi", "uniform(0, 2)"}));
+  EXPECT_EQ(plan->value_text[3], (std::vector<std::string>{"2", "uniform(0, 1)"}));
+  EXPECT_EQ(plan->scenarios[4]->model_config().values.at("a"), "2");
+  EXPECT_EQ(plan->scenarios[4]->inputs[0].spec, "uniform(0, 2)");
+  EXPECT_EQ(plan->scenarios[2]->inputs[0].distribution->quantile(0.5), 3.0);
 }
 
-TEST(StudyTest, ReportsEveryProblemAtOnceWithOriginAndKey) {
-  const auto source = job({line("job.model", "ishigami", 2), line("job.draws", "0", 3),
-                           line("job.seed", "-1", 4), line("inputs.x1", "uniform(2, 1)", 5),
-                           line("job.quantiles", "0.5 0.5", 6), line("model.a", "x", 7)});
-  try {
-    build_study(source);
-    FAIL() << "expected ConfigError";
-  } catch (const ConfigError& e) {
-    ASSERT_EQ(e.problems().size(), 5u) << e.what();
-    EXPECT_EQ(e.problems()[0],
-              "cannot use draws '0': expected a whole number from 1 to 2^53 [test.ini line 3, key "
-              "job.draws]");
-    EXPECT_NE(std::string(e.what()).find("[test.ini line 4, key job.seed]"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("[test.ini line 5, key inputs.x1]"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("listed twice"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("[test.ini line 7, key model.a]"), std::string::npos);
+TEST(PlanTest, CommonRandomNumbersShareStreamsUnlessSwitchedOff) {
+  const auto common = build_study(job({{"grid.axis.model.a", "1 | 2"}}));
+  EXPECT_EQ(common->scenarios[0]->inputs[0].stream, common->scenarios[1]->inputs[0].stream);
+  const auto independent =
+      build_study(job({{"grid.axis.model.a", "1 | 2"}, {"grid.common_random_numbers", "no"}}));
+  EXPECT_NE(independent->scenarios[0]->inputs[0].stream,
+            independent->scenarios[1]->inputs[0].stream);
+}
+
+TEST(PlanTest, ZippedAxesMoveTogether) {
+  const auto plan = build_study(job({{"grid.axis.model.a", "1 | 2 | 3"},
+                                     {"grid.axis.model.b", "0.1 | 0.2 | 0.3"},
+                                     {"grid.axis.inputs.x1", "uniform(0, 1) | uniform(0, 2)"},
+                                     {"grid.zip", "model.a model.b"}}));
+  ASSERT_EQ(plan->size(), 6u);  // 3 zipped x 2
+  for (const auto& study : plan->scenarios) {
+    EXPECT_EQ(std::stod(study->model_config().values.at("b")),
+              std::stod(study->model_config().values.at("a")) / 10.0);
   }
 }
 
-TEST(StudyTest, WholeNumbersAcceptExactFloatLiteralsOnly) {
-  auto with_draws = [](const std::string& draws) {
-    return job({line("job.model", "ishigami", 2), line("job.draws", draws, 3)});
-  };
-  EXPECT_EQ(build_study(with_draws("1e6"))->n_draws, 1000000u);
-  EXPECT_EQ(build_study(with_draws("250000"))->n_draws, 250000u);
-  EXPECT_NE(problems_of(with_draws("2.5")), "");
-  EXPECT_NE(problems_of(with_draws("1e300")), "");
-  EXPECT_NE(problems_of(with_draws("ten")), "");
+TEST(PlanTest, OneAtATimeChangesOneAxisFromTheFirstValues) {
+  const auto plan = build_study(job({{"grid.mode", "oat"},
+                                     {"grid.axis.model.a", "1 | 2 | 3"},
+                                     {"grid.axis.model.b", "0.1 | 0.2"}}));
+  ASSERT_EQ(plan->size(), 4u);  // baseline + 2 + 1
+  EXPECT_EQ(plan->scenario_names,
+            (std::vector<std::string>{"baseline", "model.a=2", "model.a=3", "model.b=0.2"}));
+  EXPECT_EQ(plan->scenarios[3]->model_config().values.at("a"), "1");
 }
 
-TEST(StudyTest, InputStreamsAreKeyedByName) {
-  const auto study = build_study(job({line("job.model", "ishigami", 2)}));
-  EXPECT_NE(study->inputs[0].stream, study->inputs[1].stream);
-  EXPECT_NE(study->inputs[1].stream, study->inputs[2].stream);
+TEST(PlanTest, ScenarioSectionsListScenariosExplicitly) {
+  const auto plan = build_study(job({{"scenario.cheap.model.a", "5"},
+                                     {"scenario.dear.model.a", "9"},
+                                     {"scenario.dear.inputs.x2", "uniform(0, 1)"}}));
+  ASSERT_EQ(plan->size(), 2u);
+  EXPECT_EQ(plan->mode, "list");
+  EXPECT_EQ(plan->scenario_names, (std::vector<std::string>{"cheap", "dear"}));
+  EXPECT_EQ(plan->axis_keys, (std::vector<std::string>{"model.a", "inputs.x2"}));
+  EXPECT_EQ(plan->value_text[0], (std::vector<std::string>{"5", ""}));
+  EXPECT_EQ(plan->scenarios[1]->inputs[1].spec, "uniform(0, 1)");
 }
 
-/// A lifecycle job whose hardware table is served from memory (one accelerator, GPU-X).
-JobSource lifecycle_job(std::vector<JobEntry> entries) {
-  entries.push_back(line("job.model", "lifecycle", 2));
-  entries.push_back(line("model.hardware_table", "hw.csv", 4));
-  entries.push_back(line("model.hardware", "GPU-X", 5));
-  return JobSource{"test.ini",
-                   "",
-                   std::move(entries),
-                   [](const std::string&) {
-                     return std::string(
-                         "name,bf16_dense_flops,hbm_bandwidth_bytes_per_s,memory_bytes,tdp_w\n"
-                         "GPU-X,1e15,2e12,80e9,1000\n");
-                   },
-                   {}};
-}
-
-TEST(StudyTest, DistributionOutsideAnInputsAllowedRangeNamesKeyAndRange) {
-  const std::string problems =
-      problems_of(lifecycle_job({line("inputs.compute_utilization", "uniform(0.3, 1.2)", 8),
-                                 line("inputs.lifetime_months", "0", 9),
-                                 line("inputs.bandwidth_utilization", "uniform(0, 1)", 10)}));
-  EXPECT_NE(problems.find("cannot use inputs.compute_utilization 'uniform(0.3, 1.2)': its values "
-                          "reach 1.2, outside (0, 1] (compute_utilization: achieved / peak "
-                          "FLOP/s) [test.ini line 8, key inputs.compute_utilization]"),
-            std::string::npos)
-      << problems;
-  EXPECT_NE(problems.find("cannot use inputs.lifetime_months '0': the value 0, outside (0, 600]"),
+TEST(PlanTest, ProblemsNameTheirScenarioAndBadAxesAreRefused) {
+  const auto bad_value =
+      problems_of(job({{"grid.axis.inputs.x1", "ok: uniform(0, 1) | bad: uniform(2, 1)"}}));
+  EXPECT_NE(bad_value.find("(scenario 'inputs.x1=bad')"), std::string::npos) << bad_value;
+  EXPECT_EQ(bad_value.find("inputs.x1=ok"), std::string::npos) << bad_value;
+  EXPECT_NE(problems_of(job({{"grid.axis.job.seed", "1 | 2"}})).find("cannot sweep 'job.seed'"),
             std::string::npos);
-  // uniform(0, 1) touches the open bound but never draws 0 itself.
-  EXPECT_EQ(problems.find("bandwidth_utilization"), std::string::npos);
+  EXPECT_NE(problems_of(job({{"grid.axis.model.a", "x: 1 | x: 2"}})).find("label 'x' names two"),
+            std::string::npos);
+  EXPECT_NE(problems_of(job({{"grid.mode", "cartesian"}, {"grid.axis.model.a", "1 | 2"}}))
+                .find("grid.mode 'cartesian'"),
+            std::string::npos);
 }
 
-TEST(StudyTest, ModelRangeCheckRunsOnTheResolvedSupports) {
-  // The defaults are bounded and fit in 128 GPUs of 80 GB; a lognormal total reaches infinity.
-  EXPECT_EQ(problems_of(lifecycle_job({})), "");
-  EXPECT_NE(
-      problems_of(lifecycle_job({line("inputs.total_params", "lognormal(p10=1e12, p90=2e12)", 8)}))
-          .find("cannot fit the model in a replica"),
-      std::string::npos);
-}
-
-TEST(StudyTest, RankMeasuresThatCannotBeGatheredAreRefusedBeforeAnyDraw) {
-  // 300 inputs + 1 output x 10^7 draws = 3.01e9 values per scenario, over MPI's int counts
-  // (2^31 - 1); 10^6 draws (3.01e8 values) pass.
-  std::string sum = "x0";
-  std::vector<JobEntry> entries = {line("job.model", "formula", 2),
-                                   line("sensitivity.rank", "yes", 3)};
-  for (int i = 0; i < 300; ++i) {
-    if (i > 0) sum += " + x" + std::to_string(i);
-    entries.push_back(line("inputs.x" + std::to_string(i), "uniform(0, 1)", 10 + i));
+TEST(PlanTest, ShardsCoverEveryScenarioOnceInOrder) {
+  for (const std::size_t n : {0u, 1u, 7u, 72u}) {
+    for (const std::size_t count : {1u, 2u, 3u, 10u}) {
+      std::size_t next = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        const auto range = shard_range(n, i, count);
+        EXPECT_EQ(range.first, next);
+        EXPECT_LE(range.last - range.first, n / count + 1);
+        next = range.last;
+      }
+      EXPECT_EQ(next, n);
+    }
   }
-  entries.push_back(line("model.output.y", sum, 4));
-  auto too_many = entries;
-  too_many.push_back(line("job.draws", "1e7", 5));
-  too_many.push_back(line("sensitivity.rank_draws", "10000000", 6));
-  const auto problems = problems_of(job(too_many));
-  EXPECT_NE(problems.find("cannot rank 3010000000 values per scenario"), std::string::npos)
-      << problems;
-  EXPECT_NE(problems.find("key sensitivity.rank_draws"), std::string::npos) << problems;
-  entries.push_back(line("job.draws", "1e6", 5));
-  EXPECT_EQ(problems_of(job(entries)), "");
 }
 
 }  // namespace

@@ -6,24 +6,24 @@
 #include <numbers>
 
 #include "core/errors/errors.hpp"
-#include "study/study.hpp"
+#include "study/scenario.hpp"
 
 namespace costsweep::driver {
 namespace {
 
-study::StudyPtr ishigami(std::vector<study::JobEntry> extra) {
+study::ScenarioPtr ishigami(std::vector<study::JobEntry> extra) {
   study::JobSource source{"t.ini", "", {}, {}, {}};
   source.entries = {{"job.model", "ishigami", "t.ini line 1", false},
                     {"job.output", "t.h5", "t.ini line 2", false},
                     {"sensitivity.tornado", "yes", "t.ini line 3", false}};
   source.entries.insert(source.entries.end(), extra.begin(), extra.end());
-  return study::build_study(source);
+  return study::build_scenario(source);
 }
 
 TEST(TornadoTest, SwingsEachGroupToItsLevelsWithTheOthersAtTheirMedians) {
   const auto s = ishigami({{"sensitivity.tornado_levels", "0.25 0.75", "t.ini line 4", false}});
   io::Tornado t;
-  for (const auto& g : s->sensitivity.groups) t.groups.push_back(g.name);
+  for (const auto& g : s->groups()) t.groups.push_back(g.name);
   add_tornado_rows(*s, t);
   ASSERT_EQ(t.groups, (std::vector<std::string>{"x1", "x2", "x3"}));
   // U(-pi, pi): median 0, P25 = -pi/2, P75 = pi/2. Y = sin x1 + 7 sin^2 x2 + 0.1 x3^4 sin x1.
@@ -38,7 +38,7 @@ TEST(TornadoTest, SwingsEachGroupToItsLevelsWithTheOthersAtTheirMedians) {
 TEST(TornadoTest, DeclaredGroupsSwingTogetherAndTheRestKeepTheirOwn) {
   const auto s = ishigami({{"sensitivity.group.first_two", "x1, x2", "t.ini line 4", false}});
   io::Tornado t;
-  for (const auto& g : s->sensitivity.groups) t.groups.push_back(g.name);
+  for (const auto& g : s->groups()) t.groups.push_back(g.name);
   add_tornado_rows(*s, t);
   ASSERT_EQ(t.groups, (std::vector<std::string>{"first_two", "x3"}));
   // x1 = x2 = -0.8 pi at P10: sin(-0.8 pi) + 7 sin^2(-0.8 pi).

@@ -94,7 +94,7 @@ struct Job {
     return *this;
   }
   std::shared_ptr<const TrainingCost> model() const {
-    return std::make_shared<const TrainingCost>(plan_training_cost(config));
+    return std::make_shared<const TrainingCost>(build_cost_tables(config));
   }
 };
 
@@ -171,7 +171,7 @@ testing::AssertionResult Near(const Draws& outputs, const std::string& name, std
 /// The ConfigError's problems, or a test failure when the plan builds or throws otherwise.
 std::vector<std::string> problems_of(const Job& job) {
   try {
-    plan_training_cost(job.config);
+    build_cost_tables(job.config);
     ADD_FAILURE() << "expected ConfigError";
   } catch (const ConfigError& e) {
     return e.problems();

@@ -9,7 +9,7 @@
 #include "driver/detail/layout.hpp"
 #include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
-#include "study/plan.hpp"
+#include "study/study.hpp"
 
 namespace costsweep::driver::detail {
 
@@ -21,7 +21,7 @@ using BlockSink = std::function<void(std::uint64_t row, std::uint64_t first_draw
 
 /// What a batch needs besides its rows.
 struct BatchContext {
-  const study::StudyPlan& plan;
+  const study::Study& plan;
   std::size_t first_scenario;
   const Layout& layout;
   std::uint64_t n_draws;

@@ -8,12 +8,12 @@
 #include "driver/detail/layout.hpp"
 #include "driver/mpi_env.hpp"
 #include "io/result.hpp"
-#include "study/plan.hpp"
+#include "study/study.hpp"
 
 namespace costsweep::driver::detail {
 
 /// Every input name of every scenario of the job, in order of first appearance.
-std::vector<std::string> input_union(const study::StudyPlan& plan);
+std::vector<std::string> input_union(const study::Study& plan);
 
 /// How the rows' draws are summarised: held in memory while a batch's draws fit
 /// hold_budget_bytes per rank (one pass), else regenerated pass after pass.

@@ -3,7 +3,7 @@
 #include <bit>
 #include <boost/random/detail/sobol_table.hpp>
 
-#include "core/sampling/plans.hpp"
+#include "core/sampling/methods.hpp"
 
 namespace costsweep::sampling::detail {
 namespace {

@@ -21,7 +21,7 @@
 
 namespace costsweep::sampling {
 
-enum class Plan { kMonteCarlo, kLatinHypercube, kSobol };
+enum class Method { kMonteCarlo, kLatinHypercube, kSobol };
 
 /// The largest number of draws a study may have under any plan (2^52): Latin hypercube strata
 /// must stay wider than two doubles of spacing, and key draws start at 2^63.
@@ -32,10 +32,10 @@ inline constexpr std::uint64_t kMaxDraws = std::uint64_t{1} << 52;
 inline constexpr std::uint32_t kSobolDimensions = 3667;
 
 /// The plan named "mc", "lhs" or "sobol". Throws InputError naming the allowed names.
-Plan parse_plan(std::string_view name);
+Method parse_method(std::string_view name);
 
-/// The name parse_plan reads for `plan`.
-std::string_view plan_name(Plan plan) noexcept;
+/// The name parse_method reads for `plan`.
+std::string_view method_name(Method plan) noexcept;
 
 /// out[i] = the plan's uniform in (0, 1) for draw first_draw + i of variable `stream` (with
 /// 0-based variable number `dimension`, used by kSobol only) in a study of n_draws draws with
@@ -43,7 +43,7 @@ std::string_view plan_name(Plan plan) noexcept;
 /// Latin hypercube ones, which are (stratum + Philox uniform) / n_draws rounded into the stratum.
 /// Throws InputError if n_draws > kMaxDraws or, for kSobol, dimension >= kSobolDimensions;
 /// std::invalid_argument if the block does not lie within [0, n_draws).
-void fill_uniforms(Plan plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
+void fill_uniforms(Method plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
                    std::uint64_t n_draws, std::uint64_t first_draw, Eigen::Ref<Eigen::ArrayXd> out);
 
 }  // namespace costsweep::sampling

@@ -1,4 +1,4 @@
-#include "core/sampling/plans.hpp"
+#include "core/sampling/methods.hpp"
 
 #include <bit>
 #include <stdexcept>
@@ -57,14 +57,14 @@ void fill_sobol(std::uint64_t seed, std::uint64_t stream, std::uint32_t dimensio
   }
 }
 
-void check_block(Plan plan, std::uint32_t dimension, std::uint64_t n_draws,
+void check_block(Method plan, std::uint32_t dimension, std::uint64_t n_draws,
                  std::uint64_t first_draw, Eigen::Index size) {
-  const std::string name(plan_name(plan));
+  const std::string name(method_name(plan));
   if (n_draws > kMaxDraws) {
     throw InputError("cannot sample " + std::to_string(n_draws) + " draws with plan '" + name +
                      "': at most " + std::to_string(kMaxDraws) + " draws are supported");
   }
-  if (plan == Plan::kSobol && dimension >= kSobolDimensions) {
+  if (plan == Method::kSobol && dimension >= kSobolDimensions) {
     throw InputError("cannot sample dimension " + std::to_string(dimension) +
                      " with plan 'sobol': Boost's Joe-Kuo table has dimensions 0 to " +
                      std::to_string(kSobolDimensions - 1));
@@ -79,39 +79,39 @@ void check_block(Plan plan, std::uint32_t dimension, std::uint64_t n_draws,
 
 }  // namespace
 
-Plan parse_plan(std::string_view name) {
-  for (const Plan plan : {Plan::kMonteCarlo, Plan::kLatinHypercube, Plan::kSobol}) {
-    if (name == plan_name(plan)) return plan;
+Method parse_method(std::string_view name) {
+  for (const Method plan : {Method::kMonteCarlo, Method::kLatinHypercube, Method::kSobol}) {
+    if (name == method_name(plan)) return plan;
   }
   throw InputError("cannot read sampling plan '" + std::string(name) +
                    "': expected mc, lhs or sobol");
 }
 
-std::string_view plan_name(Plan plan) noexcept {
+std::string_view method_name(Method plan) noexcept {
   switch (plan) {
-    case Plan::kMonteCarlo:
+    case Method::kMonteCarlo:
       return "mc";
-    case Plan::kLatinHypercube:
+    case Method::kLatinHypercube:
       return "lhs";
-    case Plan::kSobol:
+    case Method::kSobol:
       return "sobol";
   }
   return "mc";
 }
 
-void fill_uniforms(Plan plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
+void fill_uniforms(Method plan, std::uint64_t seed, std::uint64_t stream, std::uint32_t dimension,
                    std::uint64_t n_draws, std::uint64_t first_draw,
                    Eigen::Ref<Eigen::ArrayXd> out) {
   check_block(plan, dimension, n_draws, first_draw, out.size());
   if (out.size() == 0) return;  // n_draws may be 0, which has no permutation
   switch (plan) {
-    case Plan::kMonteCarlo:
+    case Method::kMonteCarlo:
       random::fill_uniform(seed, stream, first_draw, out);
       return;
-    case Plan::kLatinHypercube:
+    case Method::kLatinHypercube:
       fill_latin_hypercube(seed, stream, n_draws, first_draw, out);
       return;
-    case Plan::kSobol:
+    case Method::kSobol:
       fill_sobol(seed, stream, dimension, first_draw, out);
       return;
   }
