@@ -1,4 +1,4 @@
-// `costsweep run`: every rank builds the job's plan from what rank 0 read, then runs it.
+// `costsweep run`: every rank builds the job's study from what rank 0 read, then runs it.
 #include <cstdio>
 #include <map>
 
@@ -29,10 +29,10 @@ std::map<std::string, std::string> broadcast_files(const std::map<std::string, s
 /// Collective. Rank 0 reads the job and its data files and validates them; the other ranks build
 /// the same plan from what rank 0 read, so only rank 0 touches the files. On a problem rank 0
 /// prints it and every rank returns nullptr.
-study::StudyPtr collective_plan(const JobArguments& args, const driver::Communicator& comm) {
+study::StudyPtr collective_study(const JobArguments& args, const driver::Communicator& comm) {
   std::string text, error;
   std::map<std::string, std::string> files;
-  study::StudyPtr plan;
+  study::StudyPtr study;
   if (comm.rank() == 0) {
     try {
       text = study::read_whole_file(args.job, "job");
@@ -40,7 +40,7 @@ study::StudyPtr collective_plan(const JobArguments& args, const driver::Communic
       source.read_file = [&files](const std::string& path) {
         return files[path] = study::read_whole_file(path);
       };
-      plan = study::build_study(source);
+      study = study::build_study(source);
     } catch (const InputError& e) {
       error = e.what();
     }
@@ -61,7 +61,7 @@ study::StudyPtr collective_plan(const JobArguments& args, const driver::Communic
           throw InputError("cannot read data file '" + path + "': rank 0 did not read it");
         return it->second;
       };
-      plan = study::build_study(source);
+      study = study::build_study(source);
     } catch (const InputError& e) {
       error = e.what();
     }
@@ -71,7 +71,7 @@ study::StudyPtr collective_plan(const JobArguments& args, const driver::Communic
       std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), error.c_str());
     return nullptr;
   }
-  return plan;
+  return study;
 }
 
 }  // namespace
@@ -81,16 +81,16 @@ int command_run(int argc, char** argv) {
   const auto [shard_index, shard_count] = parse_shard(args.shard);
   driver::MpiEnvironment environment(argc, argv);
   const driver::Communicator comm(MPI_COMM_WORLD);
-  const auto plan = collective_plan(args, comm);
-  if (!plan) return 2;
-  const auto& base = plan->base();
+  const auto study = collective_study(args, comm);
+  if (!study) return 2;
+  const auto& base = study->base();
   // What the run needs against what a rank may use (rank 0's figure, so every rank agrees),
   // refused before any compute.
-  const auto range = study::shard_range(plan->size(), shard_index, shard_count);
+  const auto range = study::shard_range(study->size(), shard_index, shard_count);
   driver::MemoryLimit limit = driver::memory_limit(base, driver::ranks_on_node(comm.size()));
   limit.bytes = static_cast<std::uint64_t>(comm.broadcast(static_cast<double>(limit.bytes)));
   limit.source = comm.broadcast(limit.source);
-  const auto need = driver::memory_need(*plan, range.first, range.last, comm.size(),
+  const auto need = driver::memory_need(*study, range.first, range.last, comm.size(),
                                         driver::largest_draws(base), limit);
   if (const auto refusal = driver::memory_refusal(base, need, limit, comm.size());
       !refusal.empty()) {
@@ -105,7 +105,7 @@ int command_run(int argc, char** argv) {
   options.shard_count = shard_count;
   driver::RunReport report;
   try {
-    report = driver::run(*plan, comm, options);
+    report = driver::run(*study, comm, options);
   } catch (const std::exception& e) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), e.what());
@@ -117,8 +117,8 @@ int command_run(int argc, char** argv) {
     print_summary(tables, select(tables, {}), stdout, kPrintedScenarios);
     std::printf("wrote %s (%zu scenarios x %llu draws on %d ranks, %.3g s)\n",
                 base.job().output_path.c_str(),
-                study::shard_range(plan->size(), shard_index, shard_count).last -
-                    study::shard_range(plan->size(), shard_index, shard_count).first,
+                study::shard_range(study->size(), shard_index, shard_count).last -
+                    study::shard_range(study->size(), shard_index, shard_count).first,
                 static_cast<unsigned long long>(report.n_draws), comm.size(), report.wall_seconds);
   }
   return 0;

@@ -1,4 +1,4 @@
-// `costsweep validate`: builds every scenario, reports every problem, prints the plan.
+// `costsweep validate`: builds every scenario, reports every problem, prints the study.
 #include <algorithm>
 #include <cstdio>
 
@@ -59,12 +59,12 @@ void print_study(const study::Scenario& s) {
 
 /// The run's own memory formula (driver/memory.cpp) for --ranks ranks on one node: printed to
 /// out (unless null); false, with the refusal on stderr, when it exceeds what a rank may use.
-bool print_memory(const study::Study& plan, const JobArguments& args, std::size_t shard_index,
+bool print_memory(const study::Study& study, const JobArguments& args, std::size_t shard_index,
                   std::size_t shard_count, std::FILE* out) {
-  const auto& base = plan.base();
-  const auto range = study::shard_range(plan.size(), shard_index, shard_count);
+  const auto& base = study.base();
+  const auto range = study::shard_range(study.size(), shard_index, shard_count);
   const auto limit = driver::memory_limit(base, driver::ranks_on_node(args.ranks));
-  const auto need = driver::memory_need(plan, range.first, range.last, args.ranks,
+  const auto need = driver::memory_need(study, range.first, range.last, args.ranks,
                                         driver::largest_draws(base), limit);
   const auto refusal = driver::memory_refusal(base, need, limit, args.ranks);
   if (!refusal.empty()) {
@@ -90,26 +90,26 @@ bool print_memory(const study::Study& plan, const JobArguments& args, std::size_
 int command_validate(int argc, char** argv) {
   const auto args = parse_job_arguments(argc, argv, "validate");
   const auto [shard_index, shard_count] = parse_shard(args.shard);
-  const auto plan = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
-  const auto& base = plan->base();
+  const auto study = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
+  const auto& base = study->base();
   // A job too big for the memory a rank may use is not valid: refused before the plan.
-  if (!print_memory(*plan, args, shard_index, shard_count, nullptr)) return 2;
+  if (!print_memory(*study, args, shard_index, shard_count, nullptr)) return 2;
   std::printf("job %s is valid\n", base.job().path.c_str());
   print_study(base);
-  std::printf("  scenarios  %zu (%s%s)\n", plan->size(), plan->mode.c_str(),
-              plan->common_random_numbers ? ", common random numbers" : ", independent streams");
-  for (std::size_t s = 0; s < std::min<std::size_t>(plan->size(), kPrintedScenarios); ++s) {
-    std::printf("    %zu: %s\n", s, plan->scenario_names[s].c_str());
+  std::printf("  scenarios  %zu (%s%s)\n", study->size(), study->mode.c_str(),
+              study->common_random_numbers ? ", common random numbers" : ", independent streams");
+  for (std::size_t s = 0; s < std::min<std::size_t>(study->size(), kPrintedScenarios); ++s) {
+    std::printf("    %zu: %s\n", s, study->scenario_names[s].c_str());
   }
-  if (plan->size() > kPrintedScenarios) {
-    std::printf("    ... and %zu more\n", plan->size() - kPrintedScenarios);
+  if (study->size() > kPrintedScenarios) {
+    std::printf("    ... and %zu more\n", study->size() - kPrintedScenarios);
   }
   if (shard_count > 1) {
-    const auto range = study::shard_range(plan->size(), shard_index, shard_count);
+    const auto range = study::shard_range(study->size(), shard_index, shard_count);
     std::printf("  shard      %zu/%zu: scenarios %zu to %zu\n", shard_index, shard_count,
                 range.first, range.last == 0 ? 0 : range.last - 1);
   }
-  print_memory(*plan, args, shard_index, shard_count, stdout);
+  print_memory(*study, args, shard_index, shard_count, stdout);
   return 0;
 }
 

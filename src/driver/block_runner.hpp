@@ -11,7 +11,7 @@ namespace costsweep::driver {
 class BlockRunner {
  public:
   /// n_draws: the run's draws per scenario (the stopping rule's rounds grow it past the study's).
-  BlockRunner(const study::Scenario& study, std::uint64_t n_draws);
+  BlockRunner(const study::Scenario& scenario, std::uint64_t n_draws);
 
   /// Draws [first_draw, first_draw + inputs.rows()): fills inputs (rows x n_inputs) with each
   /// input's quantile of its plan's uniforms (MC, LHS or Sobol; input i is Sobol dimension i) and
@@ -24,7 +24,7 @@ class BlockRunner {
   void draw(std::uint64_t first_draw, bool second, Eigen::Ref<models::Block> inputs);
 
  private:
-  const study::Scenario& study_;
+  const study::Scenario& scenario_;
   std::uint64_t n_draws_;
   Eigen::ArrayXd uniforms_;
 };

@@ -41,8 +41,8 @@ std::string iso_time(double unix_seconds) {
 /// Draws below `written` (a stopping rule's earlier rounds) are already in the file.
 class SampleStream {
  public:
-  SampleStream(io::ResultWriter& writer, const study::Study& plan, std::size_t first)
-      : writer_(writer), plan_(plan), first_(first), names_(input_union(plan)) {}
+  SampleStream(io::ResultWriter& writer, const study::Study& study, std::size_t first)
+      : writer_(writer), study_(study), first_(first), names_(input_union(study)) {}
   void set_written(std::uint64_t written) { written_ = written; }
   void operator()(std::uint64_t row, std::uint64_t first_draw,
                   const Eigen::Ref<const models::Block>& inputs,
@@ -50,7 +50,7 @@ class SampleStream {
     if (first_draw + static_cast<std::uint64_t>(outputs.rows()) <= written_) return;
     const auto skip = static_cast<Eigen::Index>(written_ > first_draw ? written_ - first_draw : 0);
     const auto n = outputs.rows() - skip;
-    const auto& own = plan_.scenarios[first_ + row]->inputs;
+    const auto& own = study_.scenarios[first_ + row]->inputs;
     buffer_.resize(n, outputs.cols());
     buffer_ = outputs.bottomRows(n);
     writer_.write_sample_block("outputs",
@@ -67,7 +67,7 @@ class SampleStream {
 
  private:
   io::ResultWriter& writer_;
-  const study::Study& plan_;
+  const study::Study& study_;
   std::size_t first_;
   std::vector<std::string> names_;
   std::uint64_t written_ = 0;
@@ -83,7 +83,7 @@ detail::StatisticsPolicy statistics_policy(const study::Scenario& base, const Ru
 }
 
 /// One pass over the job at n_draws: this rank's tasks evaluated and its rows summarised.
-io::SummaryRows run_round(const study::Study& plan, const study::ShardRange& shard,
+io::SummaryRows run_round(const study::Study& study, const study::ShardRange& shard,
                           const Layout& layout, std::uint64_t n_draws, const Communicator& comm,
                           const RunOptions& options, SampleStream* samples) {
   const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
@@ -91,7 +91,7 @@ io::SummaryRows run_round(const study::Study& plan, const study::ShardRange& sha
                                            const Eigen::Ref<const models::Block>& outputs) {
     (*samples)(row, first_draw, inputs, outputs);
   };
-  const detail::BatchContext context{plan,
+  const detail::BatchContext context{study,
                                      shard.first,
                                      layout,
                                      n_draws,
@@ -100,7 +100,7 @@ io::SummaryRows run_round(const study::Study& plan, const study::ShardRange& sha
                                      options.show_progress && comm.rank() == 0,
                                      comm.size(),
                                      nullptr};
-  return detail::summarise_owned(context, statistics_policy(plan.base(), options), comm);
+  return detail::summarise_owned(context, statistics_policy(study.base(), options), comm);
 }
 
 /// The largest Sobol half-width of rows, ignoring indices that are NaN (outputs without
@@ -127,27 +127,27 @@ std::string format_halfwidth(double value) {
 
 }  // namespace
 
-io::ResultHeader result_header(const study::Study& plan, std::size_t first, std::size_t last,
+io::ResultHeader result_header(const study::Study& study, std::size_t first, std::size_t last,
                                std::uint64_t n_draws) {
   io::ResultHeader h;
-  const auto& base = plan.base();
-  h.axis_keys = plan.axis_keys;
-  h.baseline = static_cast<std::int64_t>(plan.baseline);
+  const auto& base = study.base();
+  h.axis_keys = study.axis_keys;
+  h.baseline = static_cast<std::int64_t>(study.baseline);
   h.first_scenario = static_cast<std::int64_t>(first);
-  h.total_scenarios = static_cast<std::int64_t>(plan.size());
+  h.total_scenarios = static_cast<std::int64_t>(study.size());
   for (const auto& out : base.model->outputs()) {
     h.output_names.push_back(out.name);
     h.output_units.push_back(out.unit);
     h.output_descriptions.push_back(out.description);
   }
   // Inputs of every scenario of the job (not just these), so shards and a whole run agree.
-  h.input_names = input_union(plan);
+  h.input_names = input_union(study);
   for (std::size_t s = first; s < last; ++s) {
-    h.scenario_names.push_back(plan.scenario_names[s]);
-    h.value_text.push_back(plan.value_text[s]);
-    h.value_label.push_back(plan.value_label[s]);
+    h.scenario_names.push_back(study.scenario_names[s]);
+    h.value_text.push_back(study.value_text[s]);
+    h.value_label.push_back(study.value_label[s]);
     std::vector<std::string> specs(h.input_names.size());
-    for (const auto& in : plan.scenarios[s]->inputs) {
+    for (const auto& in : study.scenarios[s]->inputs) {
       specs[static_cast<std::size_t>(
           std::find(h.input_names.begin(), h.input_names.end(), in.name) - h.input_names.begin())] =
           in.spec;
@@ -164,38 +164,38 @@ io::ResultHeader result_header(const study::Study& plan, std::size_t first, std:
     h.tornado.low_level = base.job().sensitivity.tornado_low;
     h.tornado.high_level = base.job().sensitivity.tornado_high;
     for (const auto& group : base.groups()) h.tornado.groups.push_back(group.name);
-    for (std::size_t s = first; s < last; ++s) add_tornado_rows(*plan.scenarios[s], h.tornado);
+    for (std::size_t s = first; s < last; ++s) add_tornado_rows(*study.scenarios[s], h.tornado);
   }
   return h;
 }
 
-io::Provenance run_provenance(const study::Study& plan, std::uint64_t n_draws,
+io::Provenance run_provenance(const study::Study& study, std::uint64_t n_draws,
                               const RunOptions& options, int ranks, double start_unix_seconds,
                               double wall_seconds) {
-  const auto& study = plan.base();
+  const auto& scenario = study.base();
   io::Provenance p = options.extra_provenance;
-  p["job_path"] = study.job().path;
-  p["job_text"] = study.job().text;
-  p["job_sha256"] = study.job().sha256;
+  p["job_path"] = scenario.job().path;
+  p["job_text"] = scenario.job().text;
+  p["job_sha256"] = scenario.job().sha256;
   std::string settings;
-  for (const auto& [key, value] : study::effective_settings(study)) {
+  for (const auto& [key, value] : study::effective_settings(scenario)) {
     // The stopping rule's rounds may have grown the draws.
     settings += key + " = " + (key == "job.draws" ? std::to_string(n_draws) : value) + "\n";
   }
   p["settings"] = settings;
-  for (const auto& file : study.data_files()) {
+  for (const auto& file : scenario.data_files()) {
     p["data." + file.key + ".path"] = file.path;
     p["data." + file.key + ".sha256"] = file.sha256;
     p["data." + file.key + ".text"] = file.text;
   }
-  p["title"] = study.job().title;
-  p["model"] = study.job().model_name;
-  p["seed"] = study.job().seed;
+  p["title"] = scenario.job().title;
+  p["model"] = scenario.job().model_name;
+  p["seed"] = scenario.job().seed;
   p["draws"] = n_draws;
-  p["block_size"] = study.job().block_size;
-  p["scenarios"] = static_cast<std::uint64_t>(plan.size());
-  p["grid_mode"] = plan.mode;
-  p["common_random_numbers"] = std::string(plan.common_random_numbers ? "yes" : "no");
+  p["block_size"] = scenario.job().block_size;
+  p["scenarios"] = static_cast<std::uint64_t>(study.size());
+  p["grid_mode"] = study.mode;
+  p["common_random_numbers"] = std::string(study.common_random_numbers ? "yes" : "no");
   p["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   p["ranks"] = static_cast<std::int64_t>(ranks);
   p["start_time"] = iso_time(start_unix_seconds);
@@ -204,28 +204,28 @@ io::Provenance run_provenance(const study::Study& plan, std::uint64_t n_draws,
   return p;
 }
 
-RunReport run(const study::Study& plan, const Communicator& comm, const RunOptions& options) {
+RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options) {
   // Rank 0's clock is the run's clock; every rank writes the same attributes.
   const double start = comm.broadcast(
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
-  const auto shard = study::shard_range(plan.size(), options.shard_index, options.shard_count);
-  const auto& base = plan.base();
+  const auto shard = study::shard_range(study.size(), options.shard_index, options.shard_count);
+  const auto& base = study.base();
   io::ResultWriter writer(comm.get(), base.job().output_path);
   const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
   // Saved draws stream into the file as pass 0 makes them.
   std::unique_ptr<SampleStream> samples;
   if (base.job().save_samples) {
     writer.create_samples("outputs", layout.rows, base.model->outputs().size(), base.job().n_draws);
-    writer.create_samples("inputs", layout.rows, input_union(plan).size(), base.job().n_draws);
-    samples = std::make_unique<SampleStream>(writer, plan, shard.first);
+    writer.create_samples("inputs", layout.rows, input_union(study).size(), base.job().n_draws);
+    samples = std::make_unique<SampleStream>(writer, study, shard.first);
   }
   // The stopping rule doubles the draws and runs again until every Sobol half-width is small
   // enough: the draws of a round are the first draws of the next (same streams), so the file
   // equals a plain run at the final draws, and the rounds cost at most twice the last one.
   const auto& rule = base.job().sensitivity;
   std::uint64_t n = base.job().n_draws;
-  auto owned = run_round(plan, shard, layout, n, comm, options, samples.get());
+  auto owned = run_round(study, shard, layout, n, comm, options, samples.get());
   std::string stopping, rounds = std::to_string(n);
   std::unique_ptr<Layout> grown;
   while (rule.target_halfwidth > 0) {
@@ -259,20 +259,20 @@ RunReport run(const study::Study& plan, const Communicator& comm, const RunOptio
     grown = std::make_unique<Layout>(layout.rows,
                                      (n + base.job().block_size - 1) / base.job().block_size,
                                      comm.rank(), comm.size());
-    owned = run_round(plan, shard, *grown, n, comm, options, samples.get());
+    owned = run_round(study, shard, *grown, n, comm, options, samples.get());
   }
   const Layout& last = grown ? *grown : layout;
   writer.write_summary({last.rows, base.model->outputs().size(), base.job().quantile_levels.size(),
                         base.job().sensitivity.sobol ? base.groups().size() : 0,
-                        base.job().sensitivity.rank ? input_union(plan).size() : 0},
+                        base.job().sensitivity.rank ? input_union(study).size() : 0},
                        last.owned_first, owned);
   RunReport report;
   report.n_draws = n;
   report.wall_seconds =
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  auto provenance = run_provenance(plan, n, options, comm.size(), start, report.wall_seconds);
+  auto provenance = run_provenance(study, n, options, comm.size(), start, report.wall_seconds);
   if (!stopping.empty()) provenance["stopping"] = stopping;
-  writer.finish(result_header(plan, shard.first, shard.last, n), provenance);
+  writer.finish(result_header(study, shard.first, shard.last, n), provenance);
   return report;
 }
 

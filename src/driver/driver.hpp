@@ -38,14 +38,14 @@ struct RunReport {
 /// evaluates them, reduces every scenario's statistics (the same bits for any rank count, block
 /// size or sharding) and writes the result file atomically. Throws RuntimeError (e.g. a model
 /// output is NaN) or H5Error on every rank.
-RunReport run(const study::Study& plan, const Communicator& comm, const RunOptions& options);
+RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options);
 
 /// The result header (names, scenario table) of scenarios [first, last) of a plan.
-io::ResultHeader result_header(const study::Study& plan, std::size_t first, std::size_t last,
+io::ResultHeader result_header(const study::Study& study, std::size_t first, std::size_t last,
                                std::uint64_t n_draws);
 
 /// Provenance of a plan's run: job, settings, data files, seed, draws, timing.
-io::Provenance run_provenance(const study::Study& plan, std::uint64_t n_draws,
+io::Provenance run_provenance(const study::Study& study, std::uint64_t n_draws,
                               const RunOptions& options, int ranks, double start_unix_seconds,
                               double wall_seconds);
 

@@ -9,15 +9,15 @@ namespace {
 
 /// The pick-freeze evaluations of one block for Sobol indices: matrix B, and A with each group's
 /// columns taken from B, added to the piece's accumulators (f_a: this block's outputs of A).
-void add_sobol_block(const study::Scenario& study, BlockRunner& runner, std::uint64_t first_draw,
+void add_sobol_block(const study::Scenario& scenario, BlockRunner& runner, std::uint64_t first_draw,
                      const Eigen::Ref<const models::Block>& inputs_a,
                      const Eigen::Ref<const models::Block>& f_a, Piece& piece) {
   const auto rows = inputs_a.rows(), n_out = f_a.cols();
-  const auto& groups = study.groups();
+  const auto& groups = scenario.groups();
   models::Block inputs_b(rows, inputs_a.cols()), f_b(rows, n_out), mixed(rows, inputs_a.cols()),
       f_mixed(rows, n_out);
   runner.draw(first_draw, true, inputs_b);
-  study.model->evaluate(inputs_b, f_b);
+  scenario.model->evaluate(inputs_b, f_b);
   std::vector<models::Block> f_ab(static_cast<std::size_t>(n_out),
                                   models::Block(rows, static_cast<Eigen::Index>(groups.size())));
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -25,7 +25,7 @@ void add_sobol_block(const study::Scenario& study, BlockRunner& runner, std::uin
     for (const auto i : groups[g].inputs) {
       mixed.col(static_cast<Eigen::Index>(i)) = inputs_b.col(static_cast<Eigen::Index>(i));
     }
-    study.model->evaluate(mixed, f_mixed);
+    scenario.model->evaluate(mixed, f_mixed);
     for (Eigen::Index o = 0; o < n_out; ++o) {
       f_ab[static_cast<std::size_t>(o)].col(static_cast<Eigen::Index>(g)) = f_mixed.col(o);
     }
@@ -38,21 +38,21 @@ void add_sobol_block(const study::Scenario& study, BlockRunner& runner, std::uin
 
 /// Sobol accumulators of one scenario, shifted by its outputs at draw 0 of matrix A (the same on
 /// every rank, so partial sums merge).
-std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Scenario& study,
+std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Scenario& scenario,
                                                         BlockRunner& runner) {
-  models::Block inputs(1, static_cast<Eigen::Index>(study.inputs.size())),
-      outputs(1, static_cast<Eigen::Index>(study.model->outputs().size()));
+  models::Block inputs(1, static_cast<Eigen::Index>(scenario.inputs.size())),
+      outputs(1, static_cast<Eigen::Index>(scenario.model->outputs().size()));
   runner.run(0, inputs, outputs);
   std::vector<stats::SobolAccumulator> accumulators;
   for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
-    accumulators.emplace_back(study.groups().size(), outputs(0, o));
+    accumulators.emplace_back(scenario.groups().size(), outputs(0, o));
   }
   return accumulators;
 }
 
 /// One row of a batch: its study, runner, this rank's blocks and what it keeps.
 struct RowState {
-  const study::Scenario* study;
+  const study::Scenario* scenario;
   std::unique_ptr<BlockRunner> runner;
   std::uint64_t b0, b1;
   bool is_baseline;
@@ -63,8 +63,8 @@ struct RowState {
 
 Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                 const stats::Reductions& reduce, std::uint64_t& done_draws) {
-  const auto& plan = context.plan;
-  const auto& base = plan.base();
+  const auto& study = context.study;
+  const auto& base = study.base();
   const std::uint64_t block_size = base.job().block_size, n_draws = context.n_draws;
   const std::size_t n_out = base.model->outputs().size();
   const auto block_rows = static_cast<Eigen::Index>(block_size);
@@ -77,14 +77,14 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
       base.job().sensitivity.rank ? std::min(n_draws, base.job().sensitivity.rank_draws) : 0;
   for (const auto row : rows) {
     const std::size_t s = context.first_scenario + row;
-    const auto& study = *plan.scenarios[s];
+    const auto& scenario = *study.scenarios[s];
     const auto [b0, b1] = context.layout.local_blocks(row);
-    const auto n_in = static_cast<Eigen::Index>(study.inputs.size());
-    RowState r{&study,
-               std::make_unique<BlockRunner>(study, n_draws),
+    const auto n_in = static_cast<Eigen::Index>(scenario.inputs.size());
+    RowState r{&scenario,
+               std::make_unique<BlockRunner>(scenario, n_draws),
                b0,
                b1,
-               s == plan.baseline,
+               s == study.baseline,
                models::Block(block_rows, n_in)};
     const std::uint64_t first = b0 * block_size;
     const std::uint64_t local = b1 > b0 ? std::min(b1 * block_size, n_draws) - first : 0;
@@ -95,8 +95,8 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                 models::Block(kept, static_cast<Eigen::Index>(n_out)),
                 models::Block(kept, n_in),
                 {}};
-    if (study.job().sensitivity.sobol && b1 > b0)
-      piece.sobol = sobol_accumulators(study, *r.runner);
+    if (scenario.job().sensitivity.sobol && b1 > b0)
+      piece.sobol = sobol_accumulators(scenario, *r.runner);
     batch.pieces.push_back(std::move(piece));
     for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline});
     if (b1 > b0) {
@@ -150,7 +150,7 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
         }
         if (!first_pass) continue;
         Piece& piece = batch.pieces[i];
-        if (!piece.sobol.empty()) add_sobol_block(*r.study, *r.runner, draw, in, out, piece);
+        if (!piece.sobol.empty()) add_sobol_block(*r.scenario, *r.runner, draw, in, out, piece);
         const auto at = static_cast<Eigen::Index>(draw - piece.first_draw);
         if (at < piece.outputs.rows()) {
           const auto keep = std::min(n, piece.outputs.rows() - at);

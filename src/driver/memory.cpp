@@ -91,13 +91,33 @@ std::uint64_t largest_draws(const study::Scenario& base) {
              : base.job().n_draws;
 }
 
-MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t last, int ranks,
+namespace {
+
+/// What the built scenarios hold: each its resolved inputs and name, the study its axis values
+/// (what they share, one Job and the model setups, is in the fixed part; a setup per distinct
+/// model settings is small beside the draws' blocks for the models shipped).
+std::uint64_t scenario_bytes(const study::Study& study) {
+  constexpr std::uint64_t kString = sizeof(std::string) + 16;  // + heap rounding
+  std::uint64_t bytes = 0;
+  for (std::size_t s = 0; s < study.size(); ++s) {
+    bytes += sizeof(study::Scenario) + 48 + sizeof(study::ScenarioPtr) +
+             study.scenarios[s]->inputs.size() * sizeof(study::ResolvedInput) + kString +
+             study.scenario_names[s].size();
+    for (const auto& text : study.value_text[s]) bytes += kString + text.size();
+    for (const auto& label : study.value_label[s]) bytes += kString + label.size();
+  }
+  return bytes;
+}
+
+}  // namespace
+
+MemoryNeed memory_need(const study::Study& study, std::size_t first, std::size_t last, int ranks,
                        std::uint64_t n_draws, const MemoryLimit& limit) {
-  const auto& base = plan.base();
+  const auto& base = study.base();
   const auto r = static_cast<std::uint64_t>(std::max(1, ranks));
   const std::uint64_t rows = last - first, bs = base.job().block_size;
   const std::uint64_t n_out = base.model->outputs().size(), n_in = base.inputs.size();
-  const std::uint64_t n_union = detail::input_union(plan).size();
+  const std::uint64_t n_union = detail::input_union(study).size();
   const std::uint64_t blocks = (n_draws + bs - 1) / bs;
   const bool block_major = r > 1 && rows < 4 * r;
   const std::uint64_t rows_per_rank = block_major ? rows : (rows + r - 1) / r + 1;
@@ -107,7 +127,7 @@ MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t 
   need.hold_budget = base.job().statistics == "memory"      ? ~std::uint64_t{0}
                      : base.job().statistics == "streaming" ? 0
                                                             : limit.bytes / 4;
-  const bool paired = plan.size() > 1;
+  const bool paired = study.size() > 1;
   const std::uint64_t held_row = local_draws * n_out * (paired ? 16 : 8);
   need.holds_all = held_row * (block_major ? rows : 1) <= need.hold_budget;
   std::uint64_t statistics = 0, batch_rows = 0;
@@ -136,7 +156,7 @@ MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t 
       8;
   need.parts = {
       {"program, MPI and HDF5", "", kFixedBytes},
-      {"scenarios", "scenarios", plan.size() * 4096},
+      {"scenarios", "scenarios", scenario_bytes(study)},
       {"blocks of draws", "job.block_size", block_bytes},
       {need.holds_all ? "draws kept for exact statistics" : "streaming statistics state",
        need.holds_all ? "job.draws" : "outputs", statistics},

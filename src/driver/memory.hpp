@@ -44,7 +44,7 @@ struct MemoryNeed {
 std::uint64_t largest_draws(const study::Scenario& base);
 
 /// The need of scenarios [first, last) of plan at n_draws on `ranks` ranks within limit.
-MemoryNeed memory_need(const study::Study& plan, std::size_t first, std::size_t last, int ranks,
+MemoryNeed memory_need(const study::Study& study, std::size_t first, std::size_t last, int ranks,
                        std::uint64_t n_draws, const MemoryLimit& limit);
 
 /// "" when need fits limit; else the refusal: `cannot run <job>: ...` naming the largest part's

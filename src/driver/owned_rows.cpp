@@ -7,9 +7,9 @@
 
 namespace costsweep::driver::detail {
 
-std::vector<std::string> input_union(const study::Study& plan) {
+std::vector<std::string> input_union(const study::Study& study) {
   std::vector<std::string> names;
-  for (const auto& scenario : plan.scenarios) {
+  for (const auto& scenario : study.scenarios) {
     for (const auto& in : scenario->inputs) {
       if (std::find(names.begin(), names.end(), in.name) == names.end())
         names.emplace_back(in.name);
@@ -72,11 +72,11 @@ void append_sobol(const stats::SobolAccumulator* accumulators, std::size_t n_out
 class RowCollector {
  public:
   RowCollector(const BatchContext& context, const Communicator& comm)
-      : context_(context), comm_(comm), names_(input_union(context.plan)) {}
+      : context_(context), comm_(comm), names_(input_union(context.study)) {}
 
   /// Collective when split (the batch's rows are shared by every rank).
   void absorb(const Batch& batch, bool split) {
-    const auto& base = context_.plan.base();
+    const auto& base = context_.study.base();
     const std::size_t n_out = base.model->outputs().size();
     const std::size_t n_groups = base.job().sensitivity.sobol ? base.groups().size() : 0;
     std::vector<stats::SobolAccumulator> sobol;
@@ -86,12 +86,12 @@ class RowCollector {
     const std::uint64_t m = std::min(context_.n_draws, base.job().sensitivity.rank_draws);
     for (std::size_t i = 0; i < batch.rows.size(); ++i) {
       const std::uint64_t row = batch.rows[i];
-      const auto& study = *context_.plan.scenarios[context_.first_scenario + row];
+      const auto& scenario = *context_.study.scenarios[context_.first_scenario + row];
       const int owner = split ? context_.layout.owner(row, comm_.size()) : comm_.rank();
       std::pair<models::Block, models::Block> gathered;
       if (split && base.job().sensitivity.rank) {
         gathered =
-            gather_first_draws(comm_, owner, &batch.pieces[i], m, study.inputs.size(), n_out);
+            gather_first_draws(comm_, owner, &batch.pieces[i], m, scenario.inputs.size(), n_out);
       }
       if (owner != comm_.rank()) continue;
       note_nan(batch, i, n_out);
@@ -101,9 +101,9 @@ class RowCollector {
       if (base.job().sensitivity.rank) {
         const auto rows = static_cast<Eigen::Index>(m);
         if (split) {
-          append_rank_row(study, names_, gathered.first, gathered.second, one);
+          append_rank_row(scenario, names_, gathered.first, gathered.second, one);
         } else {
-          append_rank_row(study, names_, batch.pieces[i].inputs.topRows(rows),
+          append_rank_row(scenario, names_, batch.pieces[i].inputs.topRows(rows),
                           batch.pieces[i].outputs.topRows(rows), one);
         }
       }
@@ -113,7 +113,7 @@ class RowCollector {
 
   /// Collective. The owned rows in row order; throws on every rank if any rank found a NaN.
   io::SummaryRows finish() {
-    const auto& base = context_.plan.base();
+    const auto& base = context_.study.base();
     if (!comm_.all(nan_message_.empty())) {
       throw RuntimeError(
           (nan_message_.empty() ? "another rank found NaN model outputs" : nan_message_) +
@@ -129,9 +129,9 @@ class RowCollector {
     for (std::size_t o = 0; o < n_out && nan_message_.empty(); ++o) {
       const auto n_nan = batch.summaries[i * n_out + o].n_nan;
       if (n_nan == 0) continue;
-      nan_message_ = "cannot summarise output '" + context_.plan.base().model->outputs()[o].name +
+      nan_message_ = "cannot summarise output '" + context_.study.base().model->outputs()[o].name +
                      "' of scenario '" +
-                     context_.plan.scenario_names[context_.first_scenario + batch.rows[i]] +
+                     context_.study.scenario_names[context_.first_scenario + batch.rows[i]] +
                      "': the model returned NaN for " + std::to_string(n_nan) + " draws";
     }
   }
@@ -159,9 +159,9 @@ bool hold(const StatisticsPolicy& policy, std::uint64_t bytes) {
 io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPolicy& policy,
                                 const Communicator& comm) {
   const auto& layout = context.layout;
-  const auto& plan = context.plan;
-  const std::size_t n_out = plan.base().model->outputs().size();
-  const std::uint64_t block_size = plan.job().block_size;
+  const auto& study = context.study;
+  const std::size_t n_out = study.base().model->outputs().size();
+  const std::uint64_t block_size = study.job().block_size;
   // Progress counts every pass's draws: one pass where rank 0 keeps them, two where it
   // regenerates them (refining passes, rare, go past the estimate and are clamped).
   const std::uint64_t rank0_draws =
@@ -203,7 +203,7 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
     const auto [b0, b1] = layout.local_blocks(row);
     const std::uint64_t local = std::min(b1 * block_size, context.n_draws) - b0 * block_size;
     const std::uint64_t need =
-        held_bytes(local, n_out, row + context.first_scenario != plan.baseline);
+        held_bytes(local, n_out, row + context.first_scenario != study.baseline);
     const bool row_holds = hold(policy, need);
     if (!rows.empty() && (row_holds != batch_holds || rows.size() == kMaxRowsPerBatch ||
                           (row_holds && !hold(policy, bytes + need)))) {

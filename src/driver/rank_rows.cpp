@@ -7,16 +7,16 @@
 
 namespace costsweep::driver {
 
-void append_rank_row(const study::Scenario& study, const std::vector<std::string>& input_names,
+void append_rank_row(const study::Scenario& scenario, const std::vector<std::string>& input_names,
                      const Eigen::Ref<const models::Block>& inputs,
                      const Eigen::Ref<const models::Block>& outputs, io::SummaryRows& rows) {
   const auto measures = stats::rank_correlations(inputs, outputs);
-  const std::size_t n_in = study.inputs.size(), n_out = static_cast<std::size_t>(outputs.cols());
+  const std::size_t n_in = scenario.inputs.size(), n_out = static_cast<std::size_t>(outputs.cols());
   const std::size_t n_names = input_names.size();
   std::vector<std::size_t> column(n_in);
   for (std::size_t i = 0; i < n_in; ++i) {
     column[i] = static_cast<std::size_t>(
-        std::find(input_names.begin(), input_names.end(), study.inputs[i].name) -
+        std::find(input_names.begin(), input_names.end(), scenario.inputs[i].name) -
         input_names.begin());
   }
   const std::pair<std::vector<double>*, const std::vector<double>*> fields[] = {

@@ -15,7 +15,7 @@ namespace costsweep::driver {
 /// Appends to rows the rank measures of one scenario from its draws [0, m): inputs (m x the
 /// study's inputs, in its order) and outputs (m x outputs), scattered over input_names (NaN
 /// where the scenario draws no such input).
-void append_rank_row(const study::Scenario& study, const std::vector<std::string>& input_names,
+void append_rank_row(const study::Scenario& scenario, const std::vector<std::string>& input_names,
                      const Eigen::Ref<const models::Block>& inputs,
                      const Eigen::Ref<const models::Block>& outputs, io::SummaryRows& rows);
 

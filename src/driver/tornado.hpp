@@ -10,6 +10,6 @@ namespace costsweep::driver {
 
 /// Appends one scenario's rows to tornado (groups named by `groups`; a group the study does not
 /// have gives NaN). Evaluates the model on 1 + 2 x groups rows at once.
-void add_tornado_rows(const study::Scenario& study, io::Tornado& tornado);
+void add_tornado_rows(const study::Scenario& scenario, io::Tornado& tornado);
 
 }  // namespace costsweep::driver

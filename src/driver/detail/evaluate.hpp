@@ -21,7 +21,7 @@ using BlockSink = std::function<void(std::uint64_t row, std::uint64_t first_draw
 
 /// What a batch needs besides its rows.
 struct BatchContext {
-  const study::Study& plan;
+  const study::Study& study;
   std::size_t first_scenario;
   const Layout& layout;
   std::uint64_t n_draws;

@@ -13,7 +13,7 @@
 namespace costsweep::driver::detail {
 
 /// Every input name of every scenario of the job, in order of first appearance.
-std::vector<std::string> input_union(const study::Study& plan);
+std::vector<std::string> input_union(const study::Study& study);
 
 /// How the rows' draws are summarised: held in memory while a batch's draws fit
 /// hold_budget_bytes per rank (one pass), else regenerated pass after pass.
