@@ -92,6 +92,10 @@ int command_validate(int argc, char** argv) {
   const auto [shard_index, shard_count] = parse_shard(args.shard);
   const auto study = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
   const auto& base = study->base();
+  if (const auto problem = shard_problem(shard_index, shard_count, study->size());
+      !problem.empty()) {
+    throw InputError(problem);
+  }
   // A job too big for the memory a rank may use is not valid: refused before the plan.
   if (!print_memory(*study, args, shard_index, shard_count, nullptr)) return 2;
   std::printf("job %s is valid\n", base.job().path.c_str());

@@ -11,6 +11,7 @@
 #include "driver/detail/layout.hpp"
 #include "driver/detail/owned_rows.hpp"
 #include "driver/tornado.hpp"
+#include "io/output_file.hpp"
 #include "io/result_writer.hpp"
 
 namespace costsweep::driver {
@@ -211,7 +212,9 @@ RunReport run(const study::Study& study, const Communicator& comm, const RunOpti
   const auto t0 = std::chrono::steady_clock::now();
   const auto shard = study::shard_range(study.size(), options.shard_index, options.shard_count);
   const auto& base = study.base();
-  io::ResultWriter writer(comm.get(), base.job().output_path);
+  io::ResultWriter writer(comm.get(), base.job().output_path,
+                          options.partial_path.empty() ? io::partial_name(base.job().output_path)
+                                                       : options.partial_path);
   const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
   // Saved draws stream into the file as pass 0 makes them.
   std::unique_ptr<SampleStream> samples;

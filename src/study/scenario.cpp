@@ -282,6 +282,7 @@ void Builder::check_plan(const Scenario& study) {
 }
 
 void Builder::resolve_quantiles(Job& study) {
+  const std::size_t problems_before = problems_.size();
   std::string text = value_of("job.quantiles");
   std::replace(text.begin(), text.end(), ',', ' ');
   std::istringstream words(text);
@@ -295,6 +296,10 @@ void Builder::resolve_quantiles(Job& study) {
     } else if (!levels.insert(*level).second) {
       problem("job.quantiles", "cannot use quantile level '" + word + "': listed twice");
     }
+  }
+  if (levels.empty() && problems_.size() == problems_before) {
+    problem("job.quantiles", "cannot use quantiles '" + value_of("job.quantiles") +
+                                 "': expected at least one level in [0, 1], e.g. 0.05 0.5 0.95");
   }
   study.quantile_levels.assign(levels.begin(), levels.end());
 }
