@@ -80,6 +80,41 @@ Real solve(Real alpha, Real beta, Real p, Real z) {
   return std::numeric_limits<Real>::quiet_NaN();
 }
 
+// z with I_z(alpha, beta) = p <= 1/2 in long double, for the tails and the table's first node:
+// Newton's method on g(s) = ln I(e^s) - ln p, which is nearly linear in s = ln z (slope alpha
+// in the tail), from the leading term z = (p alpha B)^(1/alpha), kept inside a bracket by
+// bisection. Boost 1.74's ibeta_inv is not used: for beta(5, 1.5) at p = 1e-300 it throws,
+// and for beta(2, 5) it returns 4e-51 (the answer is 2.4e-150).
+Real solve_from_tail(Real alpha, Real beta, Real p) {
+  const Real log_p = std::log(p);
+  const Real log_beta = std::lgamma(alpha) + std::lgamma(beta) - std::lgamma(alpha + beta);
+  Real s = std::min((log_p + std::log(alpha) + log_beta) / alpha, Real(-1e-3));
+  Real s_lo = -std::numeric_limits<Real>::infinity(), s_hi = 0;
+  for (int step = 0; step < 200; ++step) {
+    const Real z = std::exp(s);
+    const Real cdf = boost::math::ibeta(alpha, beta, z, QuietPolicy());
+    if (!(z > 0) || !(cdf > 0)) return z;  // below the long double range: Q underflows
+    const Real g = std::log(cdf) - log_p;
+    (g > 0 ? s_hi : s_lo) = s;
+    const Real slope = z * boost::math::ibeta_derivative(alpha, beta, z, QuietPolicy()) / cdf;
+    Real next = s - g / slope;
+    if (!(next > s_lo && next < s_hi)) {
+      next = std::isfinite(s_lo) ? (s_lo + s_hi) / 2 : s - std::max(Real(1), 2 * std::fabs(s));
+    }
+    const Real change = std::fabs(next - s);
+    s = next;
+    if (change < 1e-15L * std::max(Real(1), std::fabs(s))) break;
+  }
+  // exp(s) carries |s| ulp of s into z (690 at z = 1e-300); two steps in z itself remove it.
+  Real z = std::exp(s);
+  for (int step = 0; step < 2 && z > 0; ++step) {
+    const Real residual = boost::math::ibeta(alpha, beta, z, QuietPolicy()) - p;
+    const Real next = z - residual / boost::math::ibeta_derivative(alpha, beta, z, QuietPolicy());
+    if (next > 0 && next < 1) z = next;
+  }
+  return z;
+}
+
 }  // namespace
 
 BetaQuantile::BetaQuantile(double a, double b) : a_(a), b_(b) {
@@ -93,6 +128,11 @@ BetaQuantile::BetaQuantile(double a, double b) : a_(a), b_(b) {
 
 double BetaQuantile::boost_quantile(double u) const {
   return boost::math::ibeta_inv(a_, b_, u, QuietPolicy());
+}
+
+double BetaQuantile::solved(double p, bool upper) const {
+  return upper ? static_cast<double>(1 - solve_from_tail(b_, a_, p))
+               : static_cast<double>(solve_from_tail(a_, b_, p));
 }
 
 double BetaQuantile::evaluate(const Interval& interval, double p) const {
@@ -114,7 +154,7 @@ void BetaQuantile::build_branch(bool upper) {
   // each side, so that every polynomial is checked against both neighbouring nodes.
   std::vector<Real> node(static_cast<std::size_t>(n + 2));
   const auto at = [&](std::int64_t j) -> Real& { return node[static_cast<std::size_t>(j + 1)]; };
-  at(n) = boost::math::ibeta_inv(alpha, beta, static_cast<Real>(centre(n)), QuietPolicy());
+  at(n) = solve_from_tail(alpha, beta, centre(n));
   Interval* const branch = intervals_.data() + (upper ? n : 0);
   for (std::int64_t j = n; j >= 0; --j) {
     const Real z0 = at(j);
@@ -128,7 +168,7 @@ void BetaQuantile::build_branch(bool upper) {
     const Real guess = polynomial(series, step, kDegree);
     Real below = usable ? solve(alpha, beta, centre(j - 1), guess) : Real(-1);
     if (!(below > 0)) {
-      below = boost::math::ibeta_inv(alpha, beta, static_cast<Real>(centre(j - 1)), QuietPolicy());
+      below = solve_from_tail(alpha, beta, centre(j - 1));
     }
     at(j - 1) = below;
     if (j == n) continue;
@@ -162,13 +202,13 @@ void BetaQuantile::build_branch(bool upper) {
   for (std::int64_t j = n - 1; j >= 0; --j) {
     branch[j].bound = bound;
     const double p = start_of(first_key_ + j);
-    bound = output(branch[j], p, upper ? 1.0 - p : p, upper);
+    bound = output(branch[j], p, upper);
   }
   (upper ? upper_tail_bound_ : lower_tail_bound_) = bound;
 }
 
-double BetaQuantile::output(const Interval& interval, double p, double u, bool upper) const {
-  const double x = interval.fallback ? boost_quantile(u) : evaluate(interval, p);
+double BetaQuantile::output(const Interval& interval, double p, bool upper) const {
+  const double x = interval.fallback ? solved(p, upper) : evaluate(interval, p);
   return upper ? std::max(x, interval.bound) : std::min(x, interval.bound);
 }
 
@@ -177,12 +217,12 @@ double BetaQuantile::operator()(double u) const {
   const bool upper = u > 0.5;
   const double p = upper ? 1.0 - u : u;  // exact for u > 1/2
   if (p < kSmallestTabulated) {
-    return upper ? std::max(boost_quantile(u), upper_tail_bound_)
-                 : std::min(boost_quantile(u), lower_tail_bound_);
+    return upper ? std::max(solved(p, true), upper_tail_bound_)
+                 : std::min(solved(p, false), lower_tail_bound_);
   }
   // u = 1/2 is the right end of the last interval.
   const auto index = std::min(static_cast<std::int64_t>(key_of(p) - first_key_), n_per_branch_ - 1);
-  return output(intervals_[static_cast<std::size_t>(index + (upper ? n_per_branch_ : 0))], p, u,
+  return output(intervals_[static_cast<std::size_t>(index + (upper ? n_per_branch_ : 0))], p,
                 upper);
 }
 

@@ -13,7 +13,7 @@ namespace costsweep::dist::detail {
 /// x(p) is a degree-14 Taylor polynomial about the interval's centre, whose coefficients come
 /// from the ODE dx/du = 1/pdf(x) (power-series arithmetic in long double) and whose constant
 /// term is the quantile solved to long double precision. The rare draws with p < 2^-16 and any
-/// interval that fails its build-time check use Boost.Math ibeta_inv, as before.
+/// interval that fails its build-time check are solved by Newton's method in long double.
 /// Immutable and thread-safe once built; never allocates after construction.
 class BetaQuantile {
  public:
@@ -23,8 +23,8 @@ class BetaQuantile {
   static constexpr double kMinShape = 0.05;
   static constexpr double kMaxShape = 1e4;
 
-  /// Preconditions: a > 0, b > 0, finite. Costs about 1 ms (two Boost inversions, then one
-  /// long-double Newton step and two double-precision checks per interval).
+  /// Preconditions: a > 0, b > 0, finite. Costs about 1-2 ms (one long double Newton solve per
+  /// branch, then one or two Newton steps per interval from the previous polynomial).
   BetaQuantile(double a, double b);
 
   /// x with I_x(a, b) = u, in [0, 1]. Precondition: u in (0, 1); other u go to Boost.Math
@@ -34,13 +34,14 @@ class BetaQuantile {
   void operator()(const Eigen::Ref<const Eigen::ArrayXd>& u, Eigen::Ref<Eigen::ArrayXd> out) const;
 
   /// Build-time diagnostics: whether the table is in use, the largest relative error that the
-  /// check measured at the interval ends, and how many intervals fell back to Boost.
+  /// check measured (at the neighbouring centres, beyond the interval ends), and how many
+  /// intervals failed it and are solved per draw instead.
   bool tabulated() const { return !intervals_.empty(); }
   double max_checked_error() const { return max_checked_error_; }
   int n_fallback_intervals() const { return n_fallback_; }
 
   /// Taylor degree and intervals per binade of p (2^kBinadeBits); p below kSmallestTabulated
-  /// goes to Boost.
+  /// is solved per draw.
   static constexpr int kDegree = 14;
   static constexpr int kBinadeBits = 3;
   static constexpr double kSmallestTabulated = 0x1p-16;
@@ -60,7 +61,9 @@ class BetaQuantile {
   double boost_quantile(double u) const;
   double evaluate(const Interval& interval, double p) const;
   // The clamped table value for p = min(u, 1 - u) in `interval`.
-  double output(const Interval& interval, double p, double u, bool upper) const;
+  double output(const Interval& interval, double p, bool upper) const;
+  // The quantile at p solved in long double (tails and intervals that failed the check).
+  double solved(double p, bool upper) const;
 
   double a_, b_;
   std::uint64_t first_key_ = 0;
