@@ -59,7 +59,7 @@ class SampleStream {
     buffer_.resize(n, static_cast<Eigen::Index>(names_.size()));
     buffer_.setConstant(std::numeric_limits<double>::quiet_NaN());
     for (std::size_t i = 0; i < own.size(); ++i) {
-      const auto at = std::find(names_.begin(), names_.end(), own[i].name) - names_.begin();
+      const auto at = std::find(names_.begin(), names_.end(), own[i].name()) - names_.begin();
       buffer_.col(at) = inputs.col(static_cast<Eigen::Index>(i)).tail(n);
     }
     writer_.write_sample_block("inputs",
@@ -150,8 +150,8 @@ io::ResultHeader result_header(const study::Study& study, std::size_t first, std
     std::vector<std::string> specs(h.input_names.size());
     for (const auto& in : study.scenarios[s]->inputs) {
       specs[static_cast<std::size_t>(
-          std::find(h.input_names.begin(), h.input_names.end(), in.name) - h.input_names.begin())] =
-          in.spec;
+          std::find(h.input_names.begin(), h.input_names.end(), in.name()) -
+          h.input_names.begin())] = in.spec();
     }
     h.input_specs.push_back(specs);
   }

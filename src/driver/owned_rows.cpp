@@ -11,8 +11,8 @@ std::vector<std::string> input_union(const study::Study& study) {
   std::vector<std::string> names;
   for (const auto& scenario : study.scenarios) {
     for (const auto& in : scenario->inputs) {
-      if (std::find(names.begin(), names.end(), in.name) == names.end())
-        names.emplace_back(in.name);
+      if (std::find(names.begin(), names.end(), in.name()) == names.end())
+        names.emplace_back(in.name());
     }
   }
   return names;
@@ -186,7 +186,7 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   }
   // Whole rows: batches of rows whose held draws fit the budget together (or one row at a time,
   // regenerated, when a row alone does not fit); no communication.
-  constexpr std::size_t kMaxRowsPerBatch = 64;
+  constexpr std::size_t kMaxRowsPerBatch = 16;
   std::vector<std::uint64_t> rows;
   std::uint64_t bytes = 0;
   bool batch_holds = true;

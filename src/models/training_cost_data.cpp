@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -22,6 +23,16 @@ const std::map<std::string, std::string> kDefaultSpecs = {
     {"sft_fraction", "lognormal(p10=0.001, p90=0.05)"}};
 const std::set<std::string> kCurrencies = {"USD", "RMB", "CNY", "EUR", "GBP", "JPY", "KRW", "INR",
                                            "CAD", "CHF", "AUD", "HKD", "SGD", "TWD", "AED", "ILS"};
+
+/// What an assumption's draws may be: utilizations in (0, 1] and fractions in [0, 1] (each with
+/// a negligible tail above 1 for the lognormals the method fits), prices and quantities above 0.
+models::Bounds bounds_of(const std::string& group) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  constexpr double kTail = 1e-3;
+  if (group.rfind("mfu.", 0) == 0) return {0.0, 1.0, true, false, kTail};
+  if (group == "rl_fraction" || group == "sft_fraction") return {0.0, 1.0, false, false, kTail};
+  return {0.0, kInf, true, false};
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string text;
@@ -135,7 +146,7 @@ int TablesBuilder::add_input(const std::string& name, const std::string& group,
                              const std::string& spec, const std::string& origin,
                              const std::string& unit) {
   const auto [it, added] = input_index_.emplace(name, static_cast<int>(tables_.inputs.size()));
-  if (added) tables_.inputs.push_back({name, group, spec, unit, "", origin, {}});
+  if (added) tables_.inputs.push_back({name, group, spec, unit, "", origin, bounds_of(group)});
   return it->second;
 }
 

@@ -27,6 +27,18 @@ hardware_table = {configs}/hardware.csv
 [inputs]
 """
 
+# A training_cost job on the repository's Epoch tables: MFU, price and fractions have ranges.
+TRAINING = """[job]
+model = training_cost
+draws = 1000
+output = {out}
+[model]
+entries = {configs}/epoch-2026/entries.csv
+companies = {configs}/epoch-2026/companies.csv
+hardware = {configs}/hardware.csv
+[inputs]
+"""
+
 # (name, job text or None for "no such file", extra args, expected message fragments)
 CASES = [
     ("bad_spec", GOOD + "x2 = gamma(1, 2)\n", [], ["unknown", "gamma", "line 8", "inputs.x2"]),
@@ -101,6 +113,18 @@ CASES = [
      [], ["cannot fit the model in a replica", "more than max_gpus_per_replica = 8", "line 7"]),
     ("lifecycle_unbounded_params", LIFECYCLE + "total_params = lognormal(p10=1e12, p90=2e12)\n", [],
      ["cannot fit the model in a replica", "inf GPUs"]),
+    ("training_mfu_normal", TRAINING + "mfu.pretrain = normal(0.3, 0.2)\n", [],
+     ["inputs.mfu.pretrain 'normal(0.3, 0.2)': its values reach -inf, outside (0, 1]", "line 10"]),
+    ("training_mfu_above_one", TRAINING + "mfu.rl = 1.2\n", [],
+     ["inputs.mfu.rl '1.2': the value 1.2, outside (0, 1]", "line 10"]),
+    ("training_mfu_tail_above_one", TRAINING + "mfu.pretrain = lognormal(p10=0.5, p90=0.9)\n", [],
+     ["P(value > 1) = 0.04", "truncate(lognormal(p10=0.5, p90=0.9), 0, 1)", "line 10"]),
+    ("training_negative_price", TRAINING + "price = normal(2, 1)\n", [],
+     ["inputs.price 'normal(2, 1)': its values reach -inf, outside (0, inf)"]),
+    ("training_fraction_above_one", TRAINING + "sft_fraction = uniform(0.5, 1.5)\n", [],
+     ["inputs.sft_fraction 'uniform(0.5, 1.5)': its values reach 1.5, outside [0, 1]"]),
+    ("shard_beyond_scenarios", GOOD, ["--shard", "1/2"], ["--shard 1/2", "1 scenario"]),
+    ("empty_quantiles", GOOD + "[job]\nquantiles =\n", [], ["at least one level", "line 9"]),
     # Memory: refused before any compute, naming the key that drives the need.
     ("too_big_for_memory", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 10000000\n",
      ["--draws", "1e7", "--set", "job.memory_limit=200M"],
