@@ -475,6 +475,40 @@ void TablesBuilder::read_variants() {
       fail("cannot use release window '" + window + "': expected YYYY-MM..YYYY-MM " +
            config_.where(key));
     }
+    // A filter that matches nothing is a typo (the variant would equal the unfiltered base).
+    const std::string prefix = v.empty() ? "" : "variant." + v + ".";
+    for (const auto& pattern : split(config_.text(prefix + "exclude"), ",")) {
+      const bool matches = std::any_of(
+          tables_.entries.begin(), tables_.entries.end(),
+          [&](const CostedEntry& e) { return e.name.find(pattern) != std::string::npos; });
+      if (!matches) {
+        std::vector<std::string> entry_names;
+        for (const auto& e : tables_.entries) {
+          if (entry_names.size() == 6) {
+            entry_names.push_back("... (" + std::to_string(tables_.entries.size()) + " in all)");
+            break;
+          }
+          entry_names.push_back(e.name);
+        }
+        fail("cannot use model." + prefix + "exclude '" + pattern +
+             "': it matches no entry name (a part of a name, e.g. " + join(entry_names) + ") " +
+             config_.where(prefix + "exclude"));
+      }
+    }
+    for (const auto& company : split(config_.text(prefix + "exclude_company"), ",")) {
+      const bool matches = std::any_of(tables_.entries.begin(), tables_.entries.end(),
+                                       [&](const CostedEntry& e) { return e.company == company; });
+      if (!matches) {
+        std::vector<std::string> companies;
+        for (const auto& e : tables_.entries) {
+          if (std::find(companies.begin(), companies.end(), e.company) == companies.end())
+            companies.push_back(e.company);
+        }
+        fail("cannot use model." + prefix + "exclude_company '" + company +
+             "': no entry is of that company (companies: " + join(companies) + ") " +
+             config_.where(prefix + "exclude_company"));
+      }
+    }
     Variant variant{v, {}};
     for (std::size_t e = 0; e < tables_.entries.size(); ++e) {
       // A variant filters further what the whole table's filters leave.
@@ -499,7 +533,9 @@ CostTables TablesBuilder::build() {
   hardware_ = table("hardware");
   entries_ = table("entries");
   const Table* companies = table("companies");
-  if (hardware_ != nullptr) require_columns(*hardware_, {"name"});
+  if (hardware_ != nullptr && require_columns(*hardware_, {"name"})) {
+    for (const auto& message : hardware_->repeated("name")) fail(message);
+  }
   for (const auto& key : config_.keys_with_prefix("peak.")) {
     if (config_.number(key, 0.0) <= 0) {
       fail("cannot use peak '" + config_.text(key) + "': a peak FLOP/s must be positive " +

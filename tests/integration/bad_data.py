@@ -147,9 +147,34 @@ def missing_file(d):
     return ["companies.csv", "no such file", "key model.companies"]
 
 
+def duplicate_hardware_row(d):
+    # A second row for a GPU: the last one used to win silently (a median share of 224%).
+    path = os.path.join(d, "hardware.csv")
+    rows = read_csv(path)
+    h100 = next(i for i, row in enumerate(rows) if row[0] == "NVIDIA H100 SXM5 80GB")
+    copy = list(rows[h100])
+    copy[rows[0].index("bf16_dense_flops")] = "9.89e13"
+    write_csv(path, rows + [copy])
+    return ["hardware.csv", "'NVIDIA H100 SXM5 80GB' has two rows",
+            f"row {h100} and row {len(rows)}", f"row {len(rows)} (line {len(rows) + 1})"]
+
+
+def variant_matching_nothing(d):
+    # A misspelt exclude filter left the "without Hailuo" totals equal to the unfiltered ones.
+    job = os.path.join(d, "job.ini")
+    with open(job) as f:
+        text = f.read()
+    assert "variant.without_hailuo.exclude = Hailuo" in text
+    with open(job, "w") as f:
+        f.write(text.replace("variant.without_hailuo.exclude = Hailuo",
+                             "variant.without_hailuo.exclude = Hailou"))
+    return ["model.variant.without_hailuo.exclude 'Hailou'", "matches no entry name"]
+
+
 CASES = [missing_base, base_cycle, unknown_hardware, unknown_precision, duplicate_name,
          malformed_distribution, negative_flop, missing_column, company_without_rd_row,
-         empty_rd_compute, unknown_currency, unclosed_quote, missing_file]
+         empty_rd_compute, unknown_currency, unclosed_quote, missing_file, duplicate_hardware_row,
+         variant_matching_nothing]
 UNDER_MPI = {"missing_base", "unclosed_quote", "missing_file"}
 
 
