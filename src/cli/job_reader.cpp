@@ -60,9 +60,13 @@ po::options_description known_keys() {
 
 }  // namespace
 
-study::JobSource parse_job(const std::string& path, const std::string& text) {
+study::JobSource parse_job(const std::string& path, const std::string& file_text) {
+  const std::string text(study::without_bom(file_text));
+  if (const auto problem = study::text_problem(text); !problem.empty()) {
+    throw ConfigError({"cannot read " + path + " " + problem});
+  }
   auto lines = index_lines(path, text);
-  study::JobSource source{path, text, {}, {}, {}};
+  study::JobSource source{path, file_text, {}, {}, {}};
   std::istringstream in(text);
   po::parsed_options parsed(nullptr);
   try {
@@ -84,6 +88,9 @@ study::JobSource parse_job(const std::string& path, const std::string& text) {
 
 void add_override(study::JobSource& source, const std::string& assignment,
                   const std::string& flag) {
+  if (const auto problem = study::text_problem(assignment); !problem.empty()) {
+    throw InputError("cannot apply " + flag + ": " + problem.substr(problem.find(": ") + 2));
+  }
   const auto equals = assignment.find('=');
   if (equals == std::string::npos) {
     throw InputError("cannot apply " + flag + " '" + assignment +

@@ -125,6 +125,14 @@ CASES = [
      ["inputs.sft_fraction 'uniform(0.5, 1.5)': its values reach 1.5, outside [0, 1]"]),
     ("shard_beyond_scenarios", GOOD, ["--shard", "1/2"], ["--shard 1/2", "1 scenario"]),
     ("empty_quantiles", GOOD + "[job]\nquantiles =\n", [], ["at least one level", "line 9"]),
+    ("job_not_utf8", GOOD.encode() + b"[job]\ntitle = caf\xe9\n", [],
+     ["line 9, byte 12: byte 0xE9 is not UTF-8"]),
+    ("job_nul_byte", GOOD.encode() + b"[job]\ntitle = a\x00b\n", [],
+     ["line 9, byte 10: control character 0x00"]),
+    ("job_bom_then_unknown_key", b"\xef\xbb\xbf" + GOOD.replace("seed", "sead").encode(), [],
+     ["key 'job.sead': unknown key", "line 4"]),
+    ("set_control_character", GOOD, ["--set", "job.title=a\x01b"],
+     ["cannot apply --set: control character 0x01"]),
     # Memory: refused before any compute, naming the key that drives the need.
     ("too_big_for_memory", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 10000000\n",
      ["--draws", "1e7", "--set", "job.memory_limit=200M"],
@@ -143,7 +151,10 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
     os.makedirs(case_dir)
     out = os.path.join(case_dir, "result.h5")
     job = os.path.join(case_dir, "job.ini")
-    if text is not None:
+    if isinstance(text, bytes):  # raw bytes: encodings, byte-order marks
+        with open(job, "wb") as f:
+            f.write(text.replace(b"{out}", out.encode()))
+    elif text is not None:
         with open(job, "w") as f:
             f.write(text.format(out=out, configs=CONFIGS))
     args = [a.format(work=case_dir) for a in extra]
