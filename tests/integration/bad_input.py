@@ -133,6 +133,16 @@ CASES = [
      ["key 'job.sead': unknown key", "line 4"]),
     ("set_control_character", GOOD, ["--set", "job.title=a\x01b"],
      ["cannot apply --set: control character 0x01"]),
+    ("group_named_like_an_input", GOOD + "[sensitivity]\ngroup.x1 = x2\n", [],
+     ["cannot name group 'x1'", "line 9", "sensitivity.group.x1"]),
+    ("empty_group", GOOD + "[sensitivity]\ngroup.g =\n", [], ["group 'g'", "lists no inputs"]),
+    ("empty_axis", GOOD + "[grid]\naxis.inputs.x2 =\n", [],
+     ["cannot sweep 'inputs.x2': value 1 is empty", "line 9"]),
+    ("empty_axis_value", GOOD + "[grid]\naxis.inputs.x2 = uniform(0, 1) | | uniform(0, 2)\n", [],
+     ["value 2 is empty"]),
+    ("empty_scenario_section", GOOD + "[scenario.a]\ninputs.x2 = uniform(0, 1)\n[scenario.b]\n"
+     "[scenario.c]\ninputs.x2 = uniform(0, 2)\n", [],
+     ["line 10: section [scenario.b] is empty"]),
     # Memory: refused before any compute, naming the key that drives the need.
     ("too_big_for_memory", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 10000000\n",
      ["--draws", "1e7", "--set", "job.memory_limit=200M"],
