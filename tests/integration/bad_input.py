@@ -156,7 +156,27 @@ CASES = [
 ]
 
 
-def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
+# Models whose outputs cannot be summarised: exit 1 (a runtime failure), naming output, scenario
+# and how many draws, and nothing written.
+FORMULA = """[job]
+model = formula
+draws = 1000
+output = {out}
+[model]
+output.y = x1 / z
+const.z = 0
+[inputs]
+x1 = uniform(1, 2)
+"""
+RUNTIME_CASES = [
+    ("division_by_zero_constant", FORMULA, [],
+     ["output 'y' of scenario 'baseline'", "an infinite value (e.g. a division by zero) for 1000 draws"]),
+    ("division_by_zero_in_a_grid", FORMULA + "[grid]\naxis.model.const.z = 1 | 0\n", [],
+     ["output 'y' of scenario 'model.const.z=0'", "an infinite value", "for 1000 draws"]),
+]
+
+
+def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks, status=2):
     case_dir = os.path.join(work, f"{name}-np{ranks}")
     os.makedirs(case_dir)
     out = os.path.join(case_dir, "result.h5")
@@ -173,8 +193,8 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
         command = [mpiexec, "--oversubscribe", "-np", str(ranks)] + command
     done = subprocess.run(command, capture_output=True, text=True, cwd=case_dir, timeout=120)
     problems = []
-    if done.returncode != 2:
-        problems.append(f"exit status {done.returncode}, expected 2")
+    if done.returncode != status:
+        problems.append(f"exit status {done.returncode}, expected {status}")
     for fragment in fragments:
         if fragment not in done.stderr:
             problems.append(f"message lacks {fragment!r}")
@@ -205,6 +225,9 @@ def main():
                     continue
                 if not run_case(args.costsweep, args.mpiexec, work, name, text, extra, fragments, ranks):
                     failures += 1
+        for name, text, extra, fragments in RUNTIME_CASES:
+            failures += not run_case(args.costsweep, args.mpiexec, work, name, text, extra,
+                                     fragments, 1, status=1)
         if os.geteuid() != 0:  # root reads anything, so unreadable files are tested as a user only
             unreadable = os.path.join(work, "unreadable.ini")
             with open(unreadable, "w") as f:
@@ -212,7 +235,8 @@ def main():
             os.chmod(unreadable, 0)
             done = subprocess.run([args.costsweep, "run", unreadable], capture_output=True, text=True)
             failures += done.returncode != 2
-    print(f"bad input: {len(CASES)} malformed jobs, {failures} failures")
+    print(f"bad input: {len(CASES)} malformed jobs, {len(RUNTIME_CASES)} failing models, "
+          f"{failures} failures")
     sys.exit(1 if failures else 0)
 
 
