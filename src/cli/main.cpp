@@ -27,10 +27,10 @@ int main(int argc, char** argv) {
     throw InputError("cannot run command '" + command +
                      "': unknown (commands: run, validate, show, merge; see costsweep --help)");
   } catch (const InputError& e) {
-    std::fprintf(stderr, "costsweep: error: %s\n", e.what());
+    std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "costsweep: error: %s\n", e.what());
+    std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
     return 1;
   }
 }

@@ -50,7 +50,7 @@ study::StudyPtr collective_study(const JobArguments& args, const driver::Communi
   }
   error = comm.broadcast(error);
   if (!error.empty()) {
-    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", error.c_str());
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", printable(error).c_str());
     return nullptr;
   }
   text = comm.broadcast(text);
@@ -71,7 +71,8 @@ study::StudyPtr collective_study(const JobArguments& args, const driver::Communi
   }
   if (!comm.all(error.empty())) {
     if (!error.empty())
-      std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), error.c_str());
+      std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(),
+                   printable(error).c_str());
     return nullptr;
   }
   return study;
@@ -161,7 +162,8 @@ int command_run(int argc, char** argv) {
     report = driver::run(*study, comm, options);
   } catch (const std::exception& e) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
-    std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), e.what());
+    std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(),
+                 printable(e.what()).c_str());
     std::remove(options.partial_path.c_str());
     if (lock) lock->release();
     comm.abort(1);

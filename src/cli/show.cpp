@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors/errors.hpp"
 #include "io/result_reader.hpp"
 
 namespace costsweep::cli {
@@ -267,7 +268,14 @@ void print_csv(const io::ResultTables& t, const ShowSelection& selection, std::F
 }
 
 int show_result(const std::string& path, const ShowOptions& options, std::FILE* out) {
-  const auto result = io::read_result(path);
+  // A file that is not a readable result is the user's input, as for merge and tools/report:
+  // exit status 2.
+  io::ResultFile result;
+  try {
+    result = io::read_result(path);
+  } catch (const H5Error& e) {
+    throw InputError(e.what());
+  }
   const auto selection = select(result.tables, options);
   if (options.csv) {
     print_csv(result.tables, selection, out);

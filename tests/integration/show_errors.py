@@ -1,5 +1,6 @@
 """`costsweep show` on a missing, corrupted, foreign or newer-layout file, or with bad usage:
-a clear one-line error and a non-zero status, never a crash."""
+a clear one-line error and exit status 2 (bad input, as for merge and tools/report), never a
+crash."""
 import os
 import shutil
 import subprocess
@@ -37,31 +38,31 @@ def main():
         text = os.path.join(work, "notes.h5")
         with open(text, "w") as f:
             f.write("not hdf5\n")
-        ok &= expect(cs, [text], 1, ["notes.h5", "not an HDF5 file"])
+        ok &= expect(cs, [text], 2, ["notes.h5", "not an HDF5 file"])
 
         truncated = os.path.join(work, "truncated.h5")
         with open(good, "rb") as f, open(truncated, "wb") as g:
             g.write(f.read()[:2000])
-        ok &= expect(cs, [truncated], 1, ["truncated.h5", "cannot"])
+        ok &= expect(cs, [truncated], 2, ["truncated.h5", "cannot"])
 
         foreign = os.path.join(work, "foreign.h5")
         with h5py.File(foreign, "w") as f:
             f["data"] = [1, 2, 3]
-        ok &= expect(cs, [foreign], 1, ["not a costsweep result"])
+        ok &= expect(cs, [foreign], 2, ["not a costsweep result"])
 
         newer = os.path.join(work, "newer.h5")
         shutil.copy(good, newer)
         with h5py.File(newer, "r+") as f:
             f.attrs["costsweep_layout"] = 99
-        ok &= expect(cs, [newer], 1, ["layout 99", "newer"])
+        ok &= expect(cs, [newer], 2, ["layout 99", "newer"])
 
         missing_part = os.path.join(work, "missing_part.h5")
         shutil.copy(good, missing_part)
         with h5py.File(missing_part, "r+") as f:
             del f["summary/quantiles"]
-        ok &= expect(cs, [missing_part], 1, ["summary/quantiles", "missing"])
+        ok &= expect(cs, [missing_part], 2, ["summary/quantiles", "missing"])
 
-        ok &= expect(cs, [os.path.join(work, "absent.h5")], 1, ["absent.h5", "no such file"])
+        ok &= expect(cs, [os.path.join(work, "absent.h5")], 2, ["absent.h5", "no such file"])
         ok &= expect(cs, [], 2, ["expected exactly one result file"])
     print("show errors:", "ok" if ok else "FAILED")
     sys.exit(0 if ok else 1)

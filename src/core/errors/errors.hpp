@@ -8,6 +8,7 @@
 ///   producing NaN).
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace costsweep {
@@ -56,5 +57,10 @@ class H5Error : public RuntimeError {
  public:
   using RuntimeError::RuntimeError;
 };
+
+/// A message as printed: every quoted part ('...') longer than 80 characters cut to its first 60
+/// and last 12 (a formula or a table cell can run to megabytes), and control characters other
+/// than line feeds shown as \xNN.
+std::string printable(std::string_view message);
 
 }  // namespace costsweep
