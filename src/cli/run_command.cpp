@@ -10,6 +10,7 @@
 #include "cli/show.hpp"
 #include "core/errors/errors.hpp"
 #include "driver/driver.hpp"
+#include "driver/interrupt.hpp"
 #include "driver/memory.hpp"
 #include "io/output_file.hpp"
 #include "io/result_reader.hpp"
@@ -158,8 +159,16 @@ int command_run(int argc, char** argv) {
   options.shard_index = shard_index;
   options.shard_count = shard_count;
   driver::RunReport report;
+  driver::install_interrupt_handlers();
   try {
     report = driver::run(*study, comm, options);
+  } catch (const driver::Interrupted& e) {
+    std::fprintf(stderr, "costsweep: %s\n", e.what());
+    std::remove(options.partial_path.c_str());
+    if (lock) lock->release();
+    // A rank may wait in a collective call for one that stopped: end them all.
+    if (comm.size() > 1) comm.abort(driver::kInterruptedStatus);
+    return driver::kInterruptedStatus;
   } catch (const std::exception& e) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(),

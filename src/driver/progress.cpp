@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "driver/interrupt.hpp"
+
 namespace costsweep::driver {
 
 Progress::Progress(std::uint64_t total_draws, bool enabled, std::FILE* stream)
@@ -15,6 +17,10 @@ Progress::Progress(std::uint64_t total_draws, bool enabled, std::FILE* stream)
       last_(start_) {}
 
 void Progress::update(std::uint64_t done_draws) {
+  // Every block of draws passes here: where a rank notices SIGTERM, SIGINT or SIGUSR1.
+  if (const int signal = pending_signal(); signal != 0) {
+    throw Interrupted(signal, std::min(done_draws, total_), total_);
+  }
   if (!enabled_) return;
   const auto now = Clock::now();
   const auto interval = terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(10);

@@ -28,6 +28,9 @@ class Handle {
   bool valid() const noexcept { return id_ >= 0; }
   /// Closes now; throws H5Error on failure.
   void close();
+  /// Forgets the identifier without closing it (a parallel file that a failing rank must not
+  /// close collectively while the others are elsewhere: the job is about to be aborted).
+  void abandon() noexcept { id_ = H5I_INVALID_HID; }
 
  private:
   hid_t id_ = H5I_INVALID_HID;

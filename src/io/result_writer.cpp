@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -292,6 +293,16 @@ ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path, std::string pa
 
 ResultWriter::~ResultWriter() {
   if (finished_) return;
+  int size = 1;
+  MPI_Comm_size(comm_, &size);
+  if (size > 1 && std::uncaught_exceptions() > 0) {
+    // Unwinding on this rank alone (e.g. it was interrupted): closing the file is collective
+    // and the other ranks may be in another collective call, so leave it to the abort.
+    for (auto& [kind, dataset] : samples_) dataset.abandon();
+    file_.abandon();
+    if (rank_ == 0) std::remove(partial_path_.c_str());
+    return;
+  }
   samples_.clear();
   file_ = h5::Handle();  // closes, ignoring errors
   if (rank_ == 0) std::remove(partial_path_.c_str());

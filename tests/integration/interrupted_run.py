@@ -36,6 +36,24 @@ def main():
         for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
             kill_midway(long_run, out, sig, work)
             kill_midway([args.mpiexec, "--oversubscribe", "-np", "2"] + long_run, out, sig, work)
+        # SIGTERM, SIGINT and SIGUSR1 stop a run at its next block: a message, exit status 3,
+        # no temporary or lock file left.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+            for leftover in glob.glob(out + ".*"):
+                os.remove(leftover)
+            process = subprocess.Popen(long_run, cwd=work, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, text=True)
+            deadline = time.time() + 60
+            while not glob.glob(out + ".*.partial") and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.3)
+            process.send_signal(sig)
+            _, err = process.communicate(timeout=60)
+            name = signal.Signals(sig).name
+            assert process.returncode == 3, f"{name}: exit status {process.returncode}, not 3"
+            assert f"interrupted by {name} at about" in err and "of 300000000 draws" in err, err
+            left = glob.glob(out + "*")
+            assert not left, f"{name}: left {left}"
         finished = os.path.join(work, "finished.h5")
         subprocess.run([args.costsweep, "run", job, "-q", "-o", finished, "--draws", "1000"],
                        check=True, stdout=subprocess.DEVNULL)
