@@ -1,5 +1,7 @@
 #include "io/h5_handle.hpp"
 
+#include "core/checksum/sha256.hpp"
+
 namespace costsweep::h5 {
 namespace {
 
@@ -61,6 +63,22 @@ Handle utf8_string_type() {
   check(H5Tset_size(type.get(), H5T_VARIABLE), "make string type variable-length");
   check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "make string type UTF-8");
   return type;
+}
+
+std::string dataset_digest(hid_t dataset, const std::string& name) {
+  auto type = own_type(H5Dget_type(dataset), "get the type of " + name);
+  const H5T_class_t kind = H5Tget_class(type.get());
+  if (kind != H5T_FLOAT && kind != H5T_INTEGER) return {};
+  auto space = own_space(H5Dget_space(dataset), "get the dataspace of " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0) throw H5Error("cannot size dataset " + name);
+  std::string bytes(static_cast<std::size_t>(n) * 8, '\0');
+  if (n > 0) {
+    check(H5Dread(dataset, kind == H5T_FLOAT ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, H5S_ALL,
+                  H5S_ALL, H5P_DEFAULT, bytes.data()),
+          "read " + name);
+  }
+  return sha256_hex(bytes);
 }
 
 }  // namespace costsweep::h5

@@ -56,4 +56,8 @@ Handle own_attribute(hid_t id, const std::string& what);
 /// A variable-length UTF-8 string datatype.
 Handle utf8_string_type();
 
+/// The checksum a result file keeps of a numeric dataset: SHA-256 (hex) of its values read as
+/// native doubles (floating point) or 64-bit integers; empty for other datasets (strings).
+std::string dataset_digest(hid_t dataset, const std::string& name);
+
 }  // namespace costsweep::h5

@@ -18,6 +18,8 @@ class Reader {
   }
   h5::Handle open_dataset(const std::string& name) const;
   std::vector<hsize_t> dims(const h5::Handle& dataset) const;
+  /// Fails when a numeric dataset's values do not match its checksum.
+  void verify(const h5::Handle& dataset, const std::string& name) const;
   std::vector<double> doubles(const std::string& name) const;
   std::vector<std::int64_t> int64s(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
@@ -54,8 +56,25 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   return n;
 }
 
+void Reader::verify(const h5::Handle& dataset, const std::string& name) const {
+  if (H5Aexists(dataset.get(), "sha256") <= 0) return;  // written before checksums
+  auto attribute = h5::own_attribute(H5Aopen(dataset.get(), "sha256", H5P_DEFAULT),
+                                     "open the checksum of " + name);
+  auto string_type = h5::utf8_string_type();
+  char* text = nullptr;
+  h5::check(H5Aread(attribute.get(), string_type.get(), &text), "read the checksum of " + name);
+  const std::string expected = text != nullptr ? text : "";
+  H5free_memory(text);
+  if (h5::dataset_digest(dataset.get(), name) != expected) {
+    fail("dataset '" + name +
+         "' is damaged: its values do not match the checksum written with "
+         "them (SHA-256 in its 'sha256' attribute); rerun the job or restore the file");
+  }
+}
+
 std::vector<double> Reader::doubles(const std::string& name) const {
   auto dataset = open_dataset(name);
+  verify(dataset, name);
   std::vector<double> values(element_count(dims(dataset)));
   h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "read " + name + " of '" + path_ + "'");
@@ -64,6 +83,7 @@ std::vector<double> Reader::doubles(const std::string& name) const {
 
 std::vector<std::int64_t> Reader::int64s(const std::string& name) const {
   auto dataset = open_dataset(name);
+  verify(dataset, name);
   std::vector<std::int64_t> values(element_count(dims(dataset)));
   h5::check(H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "read " + name + " of '" + path_ + "'");

@@ -5,7 +5,7 @@
 #include "core/errors/errors.hpp"
 #include "study/csv.hpp"
 #include "study/detail/text.hpp"
-#include "study/sha256.hpp"
+#include "core/checksum/sha256.hpp"
 
 namespace costsweep::study {
 namespace {

@@ -12,7 +12,7 @@
 #include "core/random/philox_stream.hpp"
 #include "study/detail/text.hpp"
 #include "study/sensitivity.hpp"
-#include "study/sha256.hpp"
+#include "core/checksum/sha256.hpp"
 
 namespace costsweep::study {
 namespace detail {

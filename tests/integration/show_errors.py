@@ -62,6 +62,35 @@ def main():
             del f["summary/quantiles"]
         ok &= expect(cs, [missing_part], 2, ["summary/quantiles", "missing"])
 
+        # One byte of /summary/mean overwritten on disk (the HDF5 structure stays intact): the
+        # checksum written with the values catches it, in show and in merge.
+        for name, dataset in (("damaged_mean.h5", "summary/mean"),
+                              ("damaged_count.h5", "summary/count")):
+            damaged = os.path.join(work, name)
+            shutil.copy(good, damaged)
+            with h5py.File(damaged, "r") as f:
+                offset = f[dataset].id.get_offset()
+            with open(damaged, "r+b") as f:
+                f.seek(offset + 3)
+                byte = f.read(1)
+                f.seek(offset + 3)
+                f.write(bytes([byte[0] ^ 0x10]))
+            ok &= expect(cs, [damaged], 2, [name, f"dataset '{dataset}' is damaged"])
+        shard = os.path.join(work, "shard.h5")
+        subprocess.run([cs, "run", os.path.join(args.jobs, "ishigami.ini"), "-q", "-o", shard,
+                        "--draws", "1000", "--set", "grid.axis.model.a = 7 | 8", "--shard", "0/2"],
+                       check=True, stdout=subprocess.DEVNULL)
+        with h5py.File(shard, "r") as f:
+            offset = f["summary/quantiles"].id.get_offset()
+        with open(shard, "r+b") as f:
+            f.seek(offset)
+            f.write(b"\x00\x01")
+        merged = subprocess.run([cs, "merge", "-o", os.path.join(work, "merged.h5"), shard],
+                                capture_output=True, text=True)
+        if merged.returncode != 2 or "'summary/quantiles' is damaged" not in merged.stderr:
+            print(f"FAIL merge of a damaged shard: status {merged.returncode}, "
+                  f"{merged.stderr.strip()!r}")
+            ok = False
         ok &= expect(cs, [os.path.join(work, "absent.h5")], 2, ["absent.h5", "no such file"])
         ok &= expect(cs, [], 2, ["expected exactly one result file"])
     print("show errors:", "ok" if ok else "FAILED")

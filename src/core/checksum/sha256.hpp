@@ -2,9 +2,9 @@
 #include <string>
 #include <string_view>
 
-namespace costsweep::study {
+namespace costsweep {
 
 /// Lower-case hex SHA-256 of bytes (OpenSSL EVP).
 std::string sha256_hex(std::string_view bytes);
 
-}  // namespace costsweep::study
+}  // namespace costsweep

@@ -1,4 +1,4 @@
-#include "study/sha256.hpp"
+#include "core/checksum/sha256.hpp"
 
 #include <openssl/evp.h>
 
@@ -7,7 +7,7 @@
 
 #include "core/errors/errors.hpp"
 
-namespace costsweep::study {
+namespace costsweep {
 
 std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -24,4 +24,4 @@ std::string sha256_hex(std::string_view bytes) {
   return hex;
 }
 
-}  // namespace costsweep::study
+}  // namespace costsweep
