@@ -154,9 +154,19 @@ std::int64_t Reader::layout_version() const {
   return version;
 }
 
-herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void* data) {
-  auto& provenance = *static_cast<Provenance*>(data);
-  auto attribute = h5::own_attribute(H5Aopen(object, name, H5P_DEFAULT), "open attribute");
+/// H5Aiterate2's callback only collects the names: no exception may cross HDF5's C code.
+herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* data) noexcept {
+  try {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  } catch (...) {
+    return -1;
+  }
+}
+
+void read_attribute(hid_t object, const std::string& name, Provenance& provenance) {
+  auto attribute =
+      h5::own_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
   auto type = h5::own_type(H5Aget_type(attribute.get()), "get attribute type");
   switch (H5Tget_class(type.get())) {
     case H5T_STRING: {
@@ -185,7 +195,6 @@ herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void
       provenance[name] = value;
     }
   }
-  return 0;
 }
 
 Provenance Reader::provenance() const {
@@ -193,9 +202,11 @@ Provenance Reader::provenance() const {
   if (H5Lexists(file_.get(), "provenance", H5P_DEFAULT) <= 0) return provenance;
   auto group = h5::own_group(H5Gopen2(file_.get(), "provenance", H5P_DEFAULT), "open provenance");
   hsize_t index = 0;
+  std::vector<std::string> names;
   h5::check(
-      H5Aiterate2(group.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute, &provenance),
+      H5Aiterate2(group.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute_name, &names),
       "read provenance of '" + path_ + "'");
+  for (const auto& name : names) read_attribute(group.get(), name, provenance);
   return provenance;
 }
 
