@@ -55,8 +55,11 @@ void print_help() {
          "  costsweep validate JOB.ini [same overrides]   check everything, print the plan\n"
          "  costsweep show OUT.h5 [--output O] [--scenario S] [--stat X] [--csv]\n"
          "                                                print a result file (show --help)\n"
+         "  costsweep merge -o OUT.h5 SHARD.h5...        shards of one job into one file\n"
+         "  mpirun -np 4 costsweep selftest              known answers on these ranks\n"
          "  costsweep --help | --version\n\n"
-         "exit status: 0 success, 1 runtime failure, 2 usage or configuration error\n\n"
+         "exit status: 0 success, 1 runtime failure, 2 usage or configuration error,\n"
+         "3 interrupted (SIGTERM, SIGINT, SIGUSR1)\n\n"
       << job_options(args)
       << "\njob keys (INI sections [job], [model], [inputs], [sensitivity], [grid], "
          "[scenario.<name>]):\n";

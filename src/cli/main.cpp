@@ -24,8 +24,10 @@ int main(int argc, char** argv) {
     if (command == "validate") return cli::command_validate(argc - 1, argv + 1);
     if (command == "show") return cli::command_show(argc - 1, argv + 1);
     if (command == "merge") return cli::command_merge(argc - 1, argv + 1);
-    throw InputError("cannot run command '" + command +
-                     "': unknown (commands: run, validate, show, merge; see costsweep --help)");
+    if (command == "selftest") return cli::command_selftest(argc - 1, argv + 1);
+    throw InputError(
+        "cannot run command '" + command +
+        "': unknown (commands: run, validate, show, merge, selftest; see costsweep --help)");
   } catch (const InputError& e) {
     std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
     return 2;
