@@ -170,11 +170,15 @@ int command_run(int argc, char** argv) {
     if (comm.size() > 1) comm.abort(driver::kInterruptedStatus);
     return driver::kInterruptedStatus;
   } catch (const std::exception& e) {
+    std::remove(options.partial_path.c_str());
+    if (lock) lock->release();
+    if (comm.size() == 1) {  // no other rank to stop: no MPI_ABORT banner under the message
+      std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
+      return 1;
+    }
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(),
                  printable(e.what()).c_str());
-    std::remove(options.partial_path.c_str());
-    if (lock) lock->release();
     comm.abort(1);
   }
   if (lock) lock->release();
