@@ -18,8 +18,9 @@ namespace {
 // four lanes of GCC's vector extensions: operators act lane by lane, comparisons give
 // all-ones/zero masks, and m ? a : b blends. Inlined into a target("avx2") function, F64x4
 // operations are single AVX2 instructions; each lane's arithmetic is the scalar arithmetic.
-using F64x4 = double __attribute__((vector_size(32)));
-using U64x4 = std::uint64_t __attribute__((vector_size(32)));
+constexpr int kLanes = 4;
+using F64x4 = double __attribute__((vector_size(8 * kLanes)));
+using U64x4 = std::uint64_t __attribute__((vector_size(8 * kLanes)));
 
 template <class D>
 using BitsOf = std::conditional_t<std::is_same_v<D, double>, std::uint64_t, U64x4>;
@@ -29,7 +30,7 @@ template <class D>
   if constexpr (std::is_same_v<D, double>) {
     return x;
   } else {
-    return D{x, x, x, x};
+    return D{} + x;  // +0 + x is x for every x but -0, which no kernel constant is
   }
 }
 
@@ -39,14 +40,15 @@ template <class M, class D>
 }
 
 // Each lane through the correctly rounded scalar sqrt (the build has -fno-math-errno for this
-// file, so it is one instruction and may be merged into a packed one).
+// file, so it is one instruction, which the compiler packs).
 template <class D>
 [[gnu::always_inline]] inline D sqrt_lanes(D x) {
   if constexpr (std::is_same_v<D, double>) {
     return __builtin_sqrt(x);
   } else {
-    return D{__builtin_sqrt(x[0]), __builtin_sqrt(x[1]), __builtin_sqrt(x[2]),
-             __builtin_sqrt(x[3])};
+    D root;
+    for (int i = 0; i < kLanes; ++i) root[i] = __builtin_sqrt(x[i]);
+    return root;
   }
 }
 
@@ -158,34 +160,76 @@ constexpr double kSplit2 = 5.0;
 constexpr double kConst1 = 0.180625;  // kSplit1 squared
 constexpr double kConst2 = 1.6;
 
-// Horner's rule on the coefficients of the lane's region: central, first tail or far tail.
-template <class D, class M>
-[[gnu::always_inline]] inline D horner3(M central, M near_tail, const Coefficients& c,
-                                        const Coefficients& t, const Coefficients& u, D x) {
-  auto pick = [&](std::size_t i) {
-    return select(central, splat<D>(c[i]), select(near_tail, splat<D>(t[i]), splat<D>(u[i])));
-  };
-  D sum = pick(7);
-  for (std::size_t i = 7; i-- > 0;) sum = sum * x + pick(i);
-  return sum;
+// True if any lane's mask is set.
+[[gnu::always_inline]] inline bool any(bool mask) { return mask; }
+template <class M>
+[[gnu::always_inline]] inline bool any(M mask) {
+  return (mask[0] | mask[1] | mask[2] | mask[3]) != 0;
 }
 
-// AS241 with every region evaluated through one rational function whose coefficients are
-// blended per lane; the same operations as the branching form in each region.
+// The coefficients of one AS241 region, or of the near (r <= 5) and far tails blended per lane.
+struct OneRegion {
+  const Coefficients& numerator;
+  const Coefficients& denominator;
+  template <class D>
+  [[gnu::always_inline]] D numerator_at(std::size_t i) const {
+    return splat<D>(numerator[i]);
+  }
+  template <class D>
+  [[gnu::always_inline]] D denominator_at(std::size_t i) const {
+    return splat<D>(denominator[i]);
+  }
+};
+
+template <class M>
+struct NearOrFarTail {
+  M near;
+  template <class D>
+  [[gnu::always_inline]] D numerator_at(std::size_t i) const {
+    return select(near, splat<D>(kC[i]), splat<D>(kE[i]));
+  }
+  template <class D>
+  [[gnu::always_inline]] D denominator_at(std::size_t i) const {
+    return select(near, splat<D>(kD[i]), splat<D>(kF[i]));
+  }
+};
+
+// Horner's rule for numerator and denominator together (two independent chains), written out
+// by recursion because GCC keeps a loop over the coefficient arrays otherwise.
+template <int I, class D, class Region>
+[[gnu::always_inline]] inline void horner_steps(const Region& region, D x, D& num, D& den) {
+  num = num * x + region.template numerator_at<D>(I);
+  den = den * x + region.template denominator_at<D>(I);
+  if constexpr (I > 0) horner_steps<I - 1>(region, x, num, den);
+}
+
+template <class D, class Region>
+[[gnu::always_inline]] inline D rational(const Region& region, D x) {
+  D num = region.template numerator_at<D>(7);
+  D den = region.template denominator_at<D>(7);
+  horner_steps<6>(region, x, num, den);
+  return num / den;
+}
+
+// AS241 with the same operations as the branching form in each region. The tails (log, sqrt
+// and their rational function, blended per lane between near and far) are computed only when
+// some lane needs them; a lane's value never depends on that choice, only the time does.
 template <class D>
 [[gnu::always_inline]] inline D inverse_normal_lanes(D p) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   const D q = p - 0.5;  // exact for p in [0.25, 1] (Sterbenz) and accurate below
   const auto lower = q < splat<D>(0.0);
-  const auto central = select(lower, -q, q) <= splat<D>(kSplit1);
-  // The smaller of p and 1 - p; 1 - p is exact for p >= 0.5.
-  const D r = sqrt_lanes(-log_lanes(select(lower, p, 1.0 - p)));
-  const auto near_tail = r <= splat<D>(kSplit2);
-  const D x =
-      select(central, kConst1 - q * q, r - select(near_tail, splat<D>(kConst2), splat<D>(kSplit2)));
-  const D ratio =
-      horner3(central, near_tail, kA, kC, kE, x) / horner3(central, near_tail, kB, kD, kF, x);
-  D z = select(central, q * ratio, select(lower, -ratio, ratio));
+  const D abs_q = select(lower, -q, q);
+  const auto central = abs_q <= splat<D>(kSplit1);
+  D z = q * rational(OneRegion{kA, kB}, kConst1 - q * q);
+  if (any(abs_q > splat<D>(kSplit1))) {
+    // The smaller of p and 1 - p; 1 - p is exact for p >= 0.5.
+    const D r = sqrt_lanes(-log_lanes(select(lower, p, 1.0 - p)));
+    const auto near = r <= splat<D>(kSplit2);
+    const D tail = rational(NearOrFarTail<decltype(near)>{near},
+                            r - select(near, splat<D>(kConst2), splat<D>(kSplit2)));
+    z = select(central, z, select(lower, -tail, tail));
+  }
   z = select(p == splat<D>(0.0), splat<D>(-kInf), z);
   z = select(p == splat<D>(1.0), splat<D>(kInf), z);
   const auto in_domain = (p >= splat<D>(0.0)) & (p <= splat<D>(1.0));
@@ -209,7 +253,14 @@ void inverse_normal_portable(const double* p, double* out, std::size_t n) noexce
 __attribute__((target("avx2"))) void inverse_normal_avx2(const double* p, double* out,
                                                          std::size_t n) noexcept {
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) store(out + i, inverse_normal_lanes(load(p + i)));
+  // Two independent vectors per step: each is one long dependency chain.
+  for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
+    const F64x4 a = inverse_normal_lanes(load(p + i));
+    const F64x4 b = inverse_normal_lanes(load(p + i + kLanes));
+    store(out + i, a);
+    store(out + i + kLanes, b);
+  }
+  for (; i + kLanes <= n; i += kLanes) store(out + i, inverse_normal_lanes(load(p + i)));
   for (; i < n; ++i) out[i] = inverse_normal_lanes(p[i]);
 }
 
@@ -220,7 +271,7 @@ void affine_exp_portable(const double* x, double a, double b, double* out, std::
 __attribute__((target("avx2"))) void affine_exp_avx2(const double* x, double a, double b,
                                                      double* out, std::size_t n) noexcept {
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) store(out + i, exp_lanes(a + b * load(x + i)));
+  for (; i + kLanes <= n; i += kLanes) store(out + i, exp_lanes(a + b * load(x + i)));
   for (; i < n; ++i) out[i] = exp_lanes(a + b * x[i]);
 }
 
