@@ -68,8 +68,9 @@ template <class D>
   const auto subnormal = x < splat<D>(0x1p-1022);
   x = select(subnormal, x * 0x1p54, x);
   const D exponent_bias = select(subnormal, splat<D>(1023.0 + 54.0), splat<D>(1023.0));
-  // Adding 1 - 0x3fe6a09e/2^20 to the exponent field carries into it exactly when the
-  // mantissa is at least sqrt(2)/2 * 2, which picks k; the mantissa is then rebased at sqrt(2)/2.
+  // musl adds 0x3ff00000 - 0x3fe6a09e to the high word: the exponent field goes up by one
+  // exactly when the mantissa is at least sqrt(2), which gives k with 1 + f in
+  // [sqrt(2)/2, sqrt(2)); the mantissa bits are then rebased at 0x3fe6a09e.
   const Bits shifted = std::bit_cast<Bits>(x) + 0x00095f6200000000ULL;
   // The biased exponent (< 2^11) placed in the mantissa of 2^52 converts it to double exactly.
   const D k = std::bit_cast<D>((shifted >> 52) | 0x4330000000000000ULL) - 0x1p52 - exponent_bias;
