@@ -3,8 +3,8 @@
 /// correctly rounded IEEE operations (+ - * / sqrt, comparisons and blends) and integer
 /// operations on the bits, so the scalar, portable and AVX2 forms give the same bits (the build
 /// never contracts a*b+c). Each lane's arithmetic is branch-free; the inverse normal skips its
-/// tail arithmetic for a group of lanes that are all central, which changes no value. std::exp/std::log are not used: their last bit can
-/// depend on the libm code path a CPU takes.
+/// tail arithmetic for a group of lanes that are all central, which changes no value.
+/// std::exp/std::log are not used: their last bit can depend on the libm code path a CPU takes.
 #include <cstddef>
 
 #include "core/simd/isa.hpp"
