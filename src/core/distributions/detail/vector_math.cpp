@@ -1,7 +1,6 @@
 #include "core/distributions/detail/vector_math.hpp"
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -32,6 +31,13 @@ template <class D>
   } else {
     return D{} + x;  // +0 + x is x for every x but -0, which no kernel constant is
   }
+}
+
+// std::bit_cast is an ordinary function that an unoptimised build calls, passing the vector in
+// the non-AVX convention from an AVX2 caller; the builtin is always expanded in place.
+template <class To, class From>
+[[gnu::always_inline]] inline To bit_cast(From x) {
+  return __builtin_bit_cast(To, x);
 }
 
 template <class M, class D>
@@ -71,10 +77,10 @@ template <class D>
   // musl adds 0x3ff00000 - 0x3fe6a09e to the high word: the exponent field goes up by one
   // exactly when the mantissa is at least sqrt(2), which gives k with 1 + f in
   // [sqrt(2)/2, sqrt(2)); the mantissa bits are then rebased at 0x3fe6a09e.
-  const Bits shifted = std::bit_cast<Bits>(x) + 0x00095f6200000000ULL;
+  const Bits shifted = bit_cast<Bits>(x) + 0x00095f6200000000ULL;
   // The biased exponent (< 2^11) placed in the mantissa of 2^52 converts it to double exactly.
-  const D k = std::bit_cast<D>((shifted >> 52) | 0x4330000000000000ULL) - 0x1p52 - exponent_bias;
-  const D f = std::bit_cast<D>((shifted & 0x000fffffffffffffULL) + 0x3fe6a09e00000000ULL) - 1.0;
+  const D k = bit_cast<D>((shifted >> 52) | 0x4330000000000000ULL) - 0x1p52 - exponent_bias;
+  const D f = bit_cast<D>((shifted & 0x000fffffffffffffULL) + 0x3fe6a09e00000000ULL) - 1.0;
   const D hfsq = 0.5 * f * f;
   const D s = f / (2.0 + f);
   const D z = s * s;
@@ -110,11 +116,10 @@ template <class D>
   const D c = r - rr * (kP1 + rr * (kP2 + rr * (kP3 + rr * (kP4 + rr * kP5))));
   const D y = 1.0 + (r * c / (2.0 - c) - lo + hi);
   // k as an integer, offset by 2048 so it is non-negative: k in [-1077, 1025].
-  const Bits k_offset =
-      std::bit_cast<Bits>(shifted) - std::bit_cast<std::uint64_t>(kRoundingShift) + 2048;
+  const Bits k_offset = bit_cast<Bits>(shifted) - bit_cast<std::uint64_t>(kRoundingShift) + 2048;
   const Bits k1_biased = (k_offset >> 1) - 1024 + 1023;  // floor(k / 2) + 1023
   const Bits k2_biased = k_offset - (k_offset >> 1) - 1024 + 1023;
-  return y * std::bit_cast<D>(k1_biased << 52) * std::bit_cast<D>(k2_biased << 52);
+  return y * bit_cast<D>(k1_biased << 52) * bit_cast<D>(k2_biased << 52);
 }
 
 // Coefficients of PPND16 from M. J. Wichura, "Algorithm AS 241: The percentage points of the
