@@ -91,4 +91,14 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   return {index, count};
 }
 
+std::string shard_problem(std::size_t index, std::size_t count, std::size_t n_scenarios) {
+  if (count <= n_scenarios) return {};
+  const std::string n = std::to_string(n_scenarios);
+  return "cannot use --shard " + std::to_string(index) + "/" + std::to_string(count) +
+         ": the job has " + n +
+         (n_scenarios == 1 ? " scenario, so it runs as one shard (--shard 0/1)"
+                           : " scenarios, so at most " + n + " shards (--shard 0/" + n + " to " +
+                                 std::to_string(n_scenarios - 1) + "/" + n + ")");
+}
+
 }  // namespace costsweep::cli

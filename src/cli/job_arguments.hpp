@@ -39,4 +39,8 @@ study::JobSource job_source(const JobArguments& args, const std::string& text);
 /// `--shard I/N` as (I, N), (0, 1) when absent. Throws InputError unless 0 <= I < N.
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 
+/// The problem with running shard index/count of a job of n_scenarios (every shard must hold a
+/// scenario, so there are at most as many shards as scenarios); empty when there is none.
+std::string shard_problem(std::size_t index, std::size_t count, std::size_t n_scenarios);
+
 }  // namespace costsweep::cli

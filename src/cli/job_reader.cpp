@@ -26,6 +26,16 @@ std::map<std::string, std::vector<int>> index_lines(const std::string& path,
   std::vector<std::string> problems;
   std::istringstream in(text);
   std::string line, section;
+  // A [scenario.<name>] section without keys would silently drop the scenario.
+  int section_line = 0;
+  bool section_has_keys = false;
+  const auto close_section = [&] {
+    if (section.rfind("scenario.", 0) == 0 && !section_has_keys) {
+      problems.push_back("cannot read " + path + " line " + std::to_string(section_line) +
+                         ": section [" + section +
+                         "] is empty (a scenario sets at least one inputs.* or model.* key)");
+    }
+  };
   for (int number = 1; std::getline(in, line); ++number) {
     line = trim(line.substr(0, line.find('#')));  // Program_options' comment rule
     if (line.empty()) continue;
@@ -34,9 +44,13 @@ std::map<std::string, std::vector<int>> index_lines(const std::string& path,
         problems.push_back("cannot read " + path + " line " + std::to_string(number) +
                            ": section header '" + line + "' lacks ']'");
       }
+      close_section();
       section = trim(line.substr(1, line.size() - 2));
+      section_line = number;
+      section_has_keys = false;
       continue;
     }
+    section_has_keys = true;
     const auto equals = line.find('=');
     if (equals == std::string::npos || trim(line.substr(0, equals)).empty()) {
       problems.push_back("cannot read " + path + " line " + std::to_string(number) + ": '" + line +
@@ -46,6 +60,7 @@ std::map<std::string, std::vector<int>> index_lines(const std::string& path,
     const std::string key = trim(line.substr(0, equals));
     lines[section.empty() ? key : section + "." + key].push_back(number);
   }
+  close_section();
   if (!problems.empty()) throw ConfigError(problems);
   return lines;
 }
@@ -60,9 +75,13 @@ po::options_description known_keys() {
 
 }  // namespace
 
-study::JobSource parse_job(const std::string& path, const std::string& text) {
+study::JobSource parse_job(const std::string& path, const std::string& file_text) {
+  const std::string text(study::without_bom(file_text));
+  if (const auto problem = study::text_problem(text); !problem.empty()) {
+    throw ConfigError({"cannot read " + path + " " + problem});
+  }
   auto lines = index_lines(path, text);
-  study::JobSource source{path, text, {}, {}, {}};
+  study::JobSource source{path, file_text, {}, {}, {}};
   std::istringstream in(text);
   po::parsed_options parsed(nullptr);
   try {
@@ -84,6 +103,9 @@ study::JobSource parse_job(const std::string& path, const std::string& text) {
 
 void add_override(study::JobSource& source, const std::string& assignment,
                   const std::string& flag) {
+  if (const auto problem = study::text_problem(assignment); !problem.empty()) {
+    throw InputError("cannot apply " + flag + ": " + problem.substr(problem.find(": ") + 2));
+  }
   const auto equals = assignment.find('=');
   if (equals == std::string::npos) {
     throw InputError("cannot apply " + flag + " '" + assignment +

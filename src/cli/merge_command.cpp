@@ -10,6 +10,7 @@
 #include "cli/job_arguments.hpp"
 #include "core/errors/errors.hpp"
 #include "driver/mpi_env.hpp"
+#include "io/output_file.hpp"
 #include "io/result_reader.hpp"
 #include "io/result_writer.hpp"
 
@@ -99,7 +100,8 @@ std::vector<Shard> read_shards(const std::vector<std::string>& paths) {
   return ordered;
 }
 
-void merge(const std::vector<Shard>& shards, const std::string& out, MPI_Comm comm) {
+void merge(const std::vector<Shard>& shards, const std::string& out, const std::string& partial,
+           MPI_Comm comm) {
   io::ResultHeader header = shards.front().file.tables;
   io::SummaryRows rows;
   header.scenario_names.clear();
@@ -125,7 +127,7 @@ void merge(const std::vector<Shard>& shards, const std::string& out, MPI_Comm co
   }
   header.first_scenario = 0;
   const auto n_rows = header.n_scenarios();
-  io::ResultWriter writer(comm, out);
+  io::ResultWriter writer(comm, out, partial);
   writer.write_summary(
       {n_rows, header.n_outputs(), header.quantile_levels.size(), header.sobol_groups.size(),
        header.rank_draws > 0 ? header.input_names.size() : 0},
@@ -183,8 +185,8 @@ int command_merge(int argc, char** argv) {
         "cannot merge: expected -o OUT.h5 and at least one shard file (usage: "
         "costsweep merge -o OUT.h5 SHARD.h5...)");
   }
-  for (const auto& input : inputs) {
-    if (input == out) throw InputError("cannot merge into '" + out + "': it is one of the shards");
+  if (const auto problem = io::output_problem(out, inputs); !problem.empty()) {
+    throw InputError(problem);
   }
   const auto folder = std::filesystem::path(out).parent_path();
   std::error_code ec;
@@ -192,10 +194,19 @@ int command_merge(int argc, char** argv) {
     throw InputError("cannot merge into '" + out + "': folder '" + folder.string() +
                      "' does not exist");
   }
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i == 0 ? "" : " ") + std::string(argv[i]);
+  const std::string partial = io::partial_name(out);
+  io::OutputLock lock(out, command, partial);
+  if (!lock.stale_note().empty()) {
+    std::fprintf(stderr,
+                 "costsweep: note: %s was left by a run that is no longer alive (%s); taken over\n",
+                 lock.path().c_str(), lock.stale_note().c_str());
+  }
   const auto shards = read_shards(inputs);
   driver::MpiEnvironment environment(argc, argv);
   const driver::Communicator comm(MPI_COMM_SELF);
-  merge(shards, out, comm.get());
+  merge(shards, out, partial, comm.get());
   std::printf("merged %zu shards (%zu scenarios) into %s\n", shards.size(),
               static_cast<std::size_t>(shards.front().file.tables.total_scenarios), out.c_str());
   return 0;

@@ -1,6 +1,8 @@
 // `costsweep run`: every rank builds the job's study from what rank 0 read, then runs it.
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "cli/build_info_provenance.hpp"
 #include "cli/commands.hpp"
@@ -9,6 +11,7 @@
 #include "core/errors/errors.hpp"
 #include "driver/driver.hpp"
 #include "driver/memory.hpp"
+#include "io/output_file.hpp"
 #include "io/result_reader.hpp"
 
 namespace costsweep::cli {
@@ -74,6 +77,36 @@ study::StudyPtr collective_study(const JobArguments& args, const driver::Communi
   return study;
 }
 
+/// Rank 0: the output is none of the run's inputs (job file, data tables) and no other run
+/// writes it; takes its lock. Returns the problem (empty when there is none) and its status.
+std::pair<std::string, int> claim_output(const study::Study& study, int argc, char** argv,
+                                         const std::string& partial,
+                                         std::optional<io::OutputLock>& lock) {
+  const auto& output = study.job().output_path;
+  std::vector<std::string> inputs = {study.job().path};
+  std::set<const study::ModelSetup*> seen;
+  for (const auto& scenario : study.scenarios) {
+    if (!seen.insert(scenario->setup.get()).second) continue;
+    for (const auto& file : scenario->data_files()) inputs.push_back(file.path);
+  }
+  if (auto problem = io::output_problem(output, inputs); !problem.empty()) return {problem, 2};
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i == 0 ? "" : " ") + std::string(argv[i]);
+  try {
+    lock.emplace(output, command, partial);
+  } catch (const InputError& e) {
+    return {e.what(), 2};
+  } catch (const Error& e) {
+    return {e.what(), 1};
+  }
+  if (!lock->stale_note().empty()) {
+    std::fprintf(stderr,
+                 "costsweep: note: %s was left by a run that is no longer alive (%s); taken over\n",
+                 lock->path().c_str(), lock->stale_note().c_str());
+  }
+  return {{}, 0};
+}
+
 }  // namespace
 
 int command_run(int argc, char** argv) {
@@ -84,6 +117,11 @@ int command_run(int argc, char** argv) {
   const auto study = collective_study(args, comm);
   if (!study) return 2;
   const auto& base = study->base();
+  if (const auto problem = shard_problem(shard_index, shard_count, study->size());
+      !problem.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", problem.c_str());
+    return 2;
+  }
   // What the run needs against what a rank may use (rank 0's figure, so every rank agrees),
   // refused before any compute.
   const auto range = study::shard_range(study->size(), shard_index, shard_count);
@@ -97,7 +135,22 @@ int command_run(int argc, char** argv) {
     if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", refusal.c_str());
     return 2;
   }
+  // One writer per output, never over an input: rank 0 checks and holds the lock for the run.
+  std::optional<io::OutputLock> lock;
+  std::string problem, partial;
+  int status = 0;
+  if (comm.rank() == 0) {
+    partial = io::partial_name(base.job().output_path);
+    std::tie(problem, status) = claim_output(*study, argc, argv, partial, lock);
+  }
+  problem = comm.broadcast(problem);
+  status = static_cast<int>(comm.broadcast(static_cast<double>(status)));
+  if (!problem.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", problem.c_str());
+    return status;
+  }
   driver::RunOptions options;
+  options.partial_path = comm.broadcast(partial);
   options.hold_budget_bytes = need.hold_budget;
   options.show_progress = !args.quiet;
   options.extra_provenance = build_provenance(argc, argv);
@@ -109,9 +162,11 @@ int command_run(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), e.what());
-    std::remove((base.job().output_path + ".partial").c_str());
+    std::remove(options.partial_path.c_str());
+    if (lock) lock->release();
     comm.abort(1);
   }
+  if (lock) lock->release();
   if (comm.rank() == 0) {
     const auto tables = io::read_result(base.job().output_path).tables;
     print_summary(tables, select(tables, {}), stdout, kPrintedScenarios);

@@ -27,13 +27,13 @@ void print_study(const study::Scenario& s) {
               static_cast<unsigned long long>(s.job().seed), s.job().output_path.c_str(),
               s.job().save_samples ? " (with samples)" : "");
   std::size_t width = 10;
-  for (const auto& input : s.inputs) width = std::max(width, input.name.size());
+  for (const auto& input : s.inputs) width = std::max(width, input.name().size());
   std::printf("  inputs (P5 / P50 / P95):\n");
   for (const auto& input : s.inputs) {
-    const auto& d = *input.distribution;
+    const auto& d = *input.distribution();
     std::printf("    %-*s %-36s %.4g / %.4g / %.4g\n", static_cast<int>(width),
-                std::string(input.name).c_str(), std::string(input.spec).c_str(), d.quantile(0.05),
-                d.quantile(0.5), d.quantile(0.95));
+                input.name().c_str(), input.spec().c_str(), d.quantile(0.05), d.quantile(0.5),
+                d.quantile(0.95));
   }
   std::printf("  outputs (%zu):\n", s.model->outputs().size());
   for (const auto& out : s.model->outputs()) std::printf("    %s\n", out.name.c_str());
@@ -92,6 +92,10 @@ int command_validate(int argc, char** argv) {
   const auto [shard_index, shard_count] = parse_shard(args.shard);
   const auto study = study::build_study(job_source(args, study::read_whole_file(args.job, "job")));
   const auto& base = study->base();
+  if (const auto problem = shard_problem(shard_index, shard_count, study->size());
+      !problem.empty()) {
+    throw InputError(problem);
+  }
   // A job too big for the memory a rank may use is not valid: refused before the plan.
   if (!print_memory(*study, args, shard_index, shard_count, nullptr)) return 2;
   std::printf("job %s is valid\n", base.job().path.c_str());

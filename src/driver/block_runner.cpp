@@ -20,7 +20,7 @@ void BlockRunner::draw(std::uint64_t first_draw, bool second, Eigen::Ref<models:
     sampling::fill_uniforms(scenario_.job().method, scenario_.job().seed,
                             second ? input.stream ^ kSecondMatrix : input.stream,
                             second ? n_inputs + i : i, n_draws_, first_draw, u);
-    input.distribution->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
+    input.distribution()->quantile(u, inputs.col(static_cast<Eigen::Index>(i)));
   }
 }
 

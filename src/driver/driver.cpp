@@ -11,6 +11,7 @@
 #include "driver/detail/layout.hpp"
 #include "driver/detail/owned_rows.hpp"
 #include "driver/tornado.hpp"
+#include "io/output_file.hpp"
 #include "io/result_writer.hpp"
 
 namespace costsweep::driver {
@@ -58,7 +59,7 @@ class SampleStream {
     buffer_.resize(n, static_cast<Eigen::Index>(names_.size()));
     buffer_.setConstant(std::numeric_limits<double>::quiet_NaN());
     for (std::size_t i = 0; i < own.size(); ++i) {
-      const auto at = std::find(names_.begin(), names_.end(), own[i].name) - names_.begin();
+      const auto at = std::find(names_.begin(), names_.end(), own[i].name()) - names_.begin();
       buffer_.col(at) = inputs.col(static_cast<Eigen::Index>(i)).tail(n);
     }
     writer_.write_sample_block("inputs",
@@ -149,8 +150,8 @@ io::ResultHeader result_header(const study::Study& study, std::size_t first, std
     std::vector<std::string> specs(h.input_names.size());
     for (const auto& in : study.scenarios[s]->inputs) {
       specs[static_cast<std::size_t>(
-          std::find(h.input_names.begin(), h.input_names.end(), in.name) - h.input_names.begin())] =
-          in.spec;
+          std::find(h.input_names.begin(), h.input_names.end(), in.name()) -
+          h.input_names.begin())] = in.spec();
     }
     h.input_specs.push_back(specs);
   }
@@ -211,7 +212,9 @@ RunReport run(const study::Study& study, const Communicator& comm, const RunOpti
   const auto t0 = std::chrono::steady_clock::now();
   const auto shard = study::shard_range(study.size(), options.shard_index, options.shard_count);
   const auto& base = study.base();
-  io::ResultWriter writer(comm.get(), base.job().output_path);
+  io::ResultWriter writer(comm.get(), base.job().output_path,
+                          options.partial_path.empty() ? io::partial_name(base.job().output_path)
+                                                       : options.partial_path);
   const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
   // Saved draws stream into the file as pass 0 makes them.
   std::unique_ptr<SampleStream> samples;

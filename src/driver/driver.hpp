@@ -27,6 +27,9 @@ struct RunOptions {
   /// Held draws per rank above which a batch of rows regenerates its draws instead
   /// (memory_need's hold_budget); ignored when the job forces job.statistics.
   std::uint64_t hold_budget_bytes = std::uint64_t{1} << 30;
+  /// The run's temporary file name, the same on every rank (io::partial_name on rank 0); empty:
+  /// io::partial_name of the output on each rank (one process).
+  std::string partial_path;
 };
 
 struct RunReport {

@@ -11,8 +11,8 @@ std::vector<std::string> input_union(const study::Study& study) {
   std::vector<std::string> names;
   for (const auto& scenario : study.scenarios) {
     for (const auto& in : scenario->inputs) {
-      if (std::find(names.begin(), names.end(), in.name) == names.end())
-        names.emplace_back(in.name);
+      if (std::find(names.begin(), names.end(), in.name()) == names.end())
+        names.emplace_back(in.name());
     }
   }
   return names;
@@ -115,9 +115,9 @@ class RowCollector {
   io::SummaryRows finish() {
     const auto& base = context_.study.base();
     if (!comm_.all(nan_message_.empty())) {
-      throw RuntimeError(
-          (nan_message_.empty() ? "another rank found NaN model outputs" : nan_message_) +
-          " (check the input distributions) [" + base.job().path + "]");
+      throw RuntimeError((nan_message_.empty() ? "another rank found NaN or infinite model outputs"
+                                               : nan_message_) +
+                         " (check the input distributions) [" + base.job().path + "]");
     }
     io::SummaryRows owned;
     for (const auto& [row, one] : rows_) owned.append(one);
@@ -127,12 +127,17 @@ class RowCollector {
  private:
   void note_nan(const Batch& batch, std::size_t i, std::size_t n_out) {
     for (std::size_t o = 0; o < n_out && nan_message_.empty(); ++o) {
-      const auto n_nan = batch.summaries[i * n_out + o].n_nan;
-      if (n_nan == 0) continue;
+      const auto& summary = batch.summaries[i * n_out + o];
+      if (summary.n_nan == 0 && summary.n_inf == 0) continue;
+      // Infinities first: their differences to the baseline are NaN too.
+      const std::string what = summary.n_inf > 0
+                                   ? "an infinite value (e.g. a division by zero) for " +
+                                         std::to_string(summary.n_inf) + " draws"
+                                   : "NaN for " + std::to_string(summary.n_nan) + " draws";
       nan_message_ = "cannot summarise output '" + context_.study.base().model->outputs()[o].name +
                      "' of scenario '" +
                      context_.study.scenario_names[context_.first_scenario + batch.rows[i]] +
-                     "': the model returned NaN for " + std::to_string(n_nan) + " draws";
+                     "': the model returned " + what;
     }
   }
 
@@ -186,7 +191,7 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   }
   // Whole rows: batches of rows whose held draws fit the budget together (or one row at a time,
   // regenerated, when a row alone does not fit); no communication.
-  constexpr std::size_t kMaxRowsPerBatch = 64;
+  constexpr std::size_t kMaxRowsPerBatch = 16;
   std::vector<std::uint64_t> rows;
   std::uint64_t bytes = 0;
   bool batch_holds = true;

@@ -16,7 +16,7 @@ void append_rank_row(const study::Scenario& scenario, const std::vector<std::str
   std::vector<std::size_t> column(n_in);
   for (std::size_t i = 0; i < n_in; ++i) {
     column[i] = static_cast<std::size_t>(
-        std::find(input_names.begin(), input_names.end(), scenario.inputs[i].name) -
+        std::find(input_names.begin(), input_names.end(), scenario.inputs[i].name()) -
         input_names.begin());
   }
   const std::pair<std::vector<double>*, const std::vector<double>*> fields[] = {

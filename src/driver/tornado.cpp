@@ -14,11 +14,11 @@ void add_tornado_rows(const study::Scenario& scenario, io::Tornado& tornado) {
   models::Block inputs(1 + 2 * n_groups, n_in), outputs(1 + 2 * n_groups, n_out);
   for (Eigen::Index i = 0; i < n_in; ++i) {
     inputs.col(i).setConstant(
-        scenario.inputs[static_cast<std::size_t>(i)].distribution->quantile(0.5));
+        scenario.inputs[static_cast<std::size_t>(i)].distribution()->quantile(0.5));
   }
   for (Eigen::Index g = 0; g < n_groups; ++g) {
     for (const auto i : groups[static_cast<std::size_t>(g)].inputs) {
-      const auto& d = *scenario.inputs[i].distribution;
+      const auto& d = *scenario.inputs[i].distribution();
       inputs(1 + 2 * g, static_cast<Eigen::Index>(i)) =
           d.quantile(scenario.job().sensitivity.tornado_low);
       inputs(2 + 2 * g, static_cast<Eigen::Index>(i)) =

@@ -9,6 +9,8 @@
 #include <limits>
 #include <map>
 
+#include "io/output_file.hpp"
+
 namespace costsweep::io {
 namespace {
 
@@ -223,7 +225,7 @@ void write_serial_part(const std::string& partial, const std::string& final_path
   for (const auto& [name, value] : provenance) write_attribute(group.get(), name, value);
   group.close();
   file.close();
-  std::filesystem::rename(partial, final_path);
+  publish(partial, final_path);
 }
 
 /// Collective. Creates a [n_rows, columns...] dataset in group and writes rows
@@ -277,14 +279,14 @@ void SummaryRows::append(const SummaryRows& o) {
   }
 }
 
-ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path)
-    : comm_(comm), final_path_(std::move(final_path)), partial_path_(final_path_ + ".partial") {
+ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path, std::string partial_path)
+    : comm_(comm), final_path_(std::move(final_path)), partial_path_(std::move(partial_path)) {
   MPI_Comm_rank(comm_, &rank_);
   auto fapl = h5::own_plist(H5Pcreate(H5P_FILE_ACCESS), "create file access property list");
   h5::check(H5Pset_fapl_mpio(fapl.get(), comm_, MPI_INFO_NULL), "select the MPI-IO driver");
   h5::check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "select collective metadata reads");
   h5::check(H5Pset_coll_metadata_write(fapl.get(), true), "select collective metadata writes");
-  file_ = h5::own_file(H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+  file_ = h5::own_file(H5Fcreate(partial_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()),
                        "create result file '" + partial_path_ + "'");
 }
 

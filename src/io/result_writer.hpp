@@ -23,9 +23,9 @@ struct SamplePiece {
 
 class ResultWriter {
  public:
-  /// Collective. Creates `<final_path>.partial` (truncating any leftover) with MPI-IO. Throws
-  /// H5Error.
-  ResultWriter(MPI_Comm comm, std::string final_path);
+  /// Collective. Creates partial_path (every rank passes the same name, unique to the run, e.g.
+  /// from partial_name; it must not exist) with MPI-IO. Throws H5Error.
+  ResultWriter(MPI_Comm comm, std::string final_path, std::string partial_path);
   ResultWriter(const ResultWriter&) = delete;
   ResultWriter& operator=(const ResultWriter&) = delete;
   /// Closes the file if still open and, on rank 0, removes the partial file unless finish()

@@ -238,7 +238,10 @@ ServingHardware HardwareBuilder::build() {
   check_overrides();
   const auto table = config_.tables.find("hardware_table");
   // Unset or unreadable: the study has reported it.
-  if (table != config_.tables.end()) table_ = &table->second;
+  if (table != config_.tables.end()) {
+    table_ = &table->second;
+    for (const auto& message : table_->repeated("name")) fail(message);
+  }
   const std::optional<std::size_t> row = table_ != nullptr ? find_row() : std::nullopt;
   if (row && peak_column_ != nullptr) {
     serving_.peak_flop_per_s =

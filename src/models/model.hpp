@@ -18,6 +18,10 @@ struct Bounds {
   double upper = std::numeric_limits<double>::infinity();
   bool lower_open = false;  ///< true: lower itself is excluded
   bool upper_open = false;
+  /// Probability an unbounded distribution may put above upper (e.g. a lognormal MFU fitted by
+  /// its percentiles, whose P(MFU > 1) is a few in a million): its draws there are used as
+  /// drawn. 0: the support must stay inside.
+  double tolerated_tail = 0.0;
 
   /// Whether a distribution with this support stays inside. A continuous distribution takes
   /// its support's endpoints with probability 0 (draws invert u in (0, 1)), so it may touch an

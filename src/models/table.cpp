@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 namespace costsweep::models {
 namespace {
@@ -28,6 +29,21 @@ std::string Table::cell(std::size_t row, const std::string& name) const {
 std::string Table::where(std::size_t row, const std::string& name) const {
   return path + " row " + std::to_string(row + 1) + " (line " + std::to_string(lines.at(row)) +
          "), column '" + name + "'";
+}
+
+std::vector<std::string> Table::repeated(const std::string& column_name) const {
+  std::vector<std::string> messages;
+  if (!column(column_name)) return messages;
+  std::map<std::string, std::size_t> first;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto [it, added] = first.emplace(cell(r, column_name), r);
+    if (!added) {
+      messages.push_back("cannot read " + path + ": '" + it->first + "' has two rows (row " +
+                         std::to_string(it->second + 1) + " and row " + std::to_string(r + 1) +
+                         "); keep one [" + where(r, column_name) + "]");
+    }
+  }
+  return messages;
 }
 
 std::string ModelConfig::text(const std::string& key, const std::string& fallback) const {

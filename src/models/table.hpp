@@ -22,6 +22,9 @@ struct Table {
   std::string cell(std::size_t row, const std::string& name) const;
   /// `<path> row <r+1> (line <l>), column '<name>'`
   std::string where(std::size_t row, const std::string& name) const;
+  /// A message for every row whose cell in `column` repeats an earlier row's (a key column such
+  /// as a hardware name: a second row would silently replace or shadow the first).
+  std::vector<std::string> repeated(const std::string& column) const;
 };
 
 /// The [model] section of a job after the study's checks: every value as text (numbers are

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -22,6 +23,16 @@ const std::map<std::string, std::string> kDefaultSpecs = {
     {"sft_fraction", "lognormal(p10=0.001, p90=0.05)"}};
 const std::set<std::string> kCurrencies = {"USD", "RMB", "CNY", "EUR", "GBP", "JPY", "KRW", "INR",
                                            "CAD", "CHF", "AUD", "HKD", "SGD", "TWD", "AED", "ILS"};
+
+/// What an assumption's draws may be: utilizations in (0, 1] and fractions in [0, 1] (each with
+/// a negligible tail above 1 for the lognormals the method fits), prices and quantities above 0.
+models::Bounds bounds_of(const std::string& group) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  constexpr double kTail = 1e-3;
+  if (group.rfind("mfu.", 0) == 0) return {0.0, 1.0, true, false, kTail};
+  if (group == "rl_fraction" || group == "sft_fraction") return {0.0, 1.0, false, false, kTail};
+  return {0.0, kInf, true, false};
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string text;
@@ -135,7 +146,7 @@ int TablesBuilder::add_input(const std::string& name, const std::string& group,
                              const std::string& spec, const std::string& origin,
                              const std::string& unit) {
   const auto [it, added] = input_index_.emplace(name, static_cast<int>(tables_.inputs.size()));
-  if (added) tables_.inputs.push_back({name, group, spec, unit, "", origin, {}});
+  if (added) tables_.inputs.push_back({name, group, spec, unit, "", origin, bounds_of(group)});
   return it->second;
 }
 
@@ -464,6 +475,40 @@ void TablesBuilder::read_variants() {
       fail("cannot use release window '" + window + "': expected YYYY-MM..YYYY-MM " +
            config_.where(key));
     }
+    // A filter that matches nothing is a typo (the variant would equal the unfiltered base).
+    const std::string prefix = v.empty() ? "" : "variant." + v + ".";
+    for (const auto& pattern : split(config_.text(prefix + "exclude"), ",")) {
+      const bool matches = std::any_of(
+          tables_.entries.begin(), tables_.entries.end(),
+          [&](const CostedEntry& e) { return e.name.find(pattern) != std::string::npos; });
+      if (!matches) {
+        std::vector<std::string> entry_names;
+        for (const auto& e : tables_.entries) {
+          if (entry_names.size() == 6) {
+            entry_names.push_back("... (" + std::to_string(tables_.entries.size()) + " in all)");
+            break;
+          }
+          entry_names.push_back(e.name);
+        }
+        fail("cannot use model." + prefix + "exclude '" + pattern +
+             "': it matches no entry name (a part of a name, e.g. " + join(entry_names) + ") " +
+             config_.where(prefix + "exclude"));
+      }
+    }
+    for (const auto& company : split(config_.text(prefix + "exclude_company"), ",")) {
+      const bool matches = std::any_of(tables_.entries.begin(), tables_.entries.end(),
+                                       [&](const CostedEntry& e) { return e.company == company; });
+      if (!matches) {
+        std::vector<std::string> companies;
+        for (const auto& e : tables_.entries) {
+          if (std::find(companies.begin(), companies.end(), e.company) == companies.end())
+            companies.push_back(e.company);
+        }
+        fail("cannot use model." + prefix + "exclude_company '" + company +
+             "': no entry is of that company (companies: " + join(companies) + ") " +
+             config_.where(prefix + "exclude_company"));
+      }
+    }
     Variant variant{v, {}};
     for (std::size_t e = 0; e < tables_.entries.size(); ++e) {
       // A variant filters further what the whole table's filters leave.
@@ -488,7 +533,9 @@ CostTables TablesBuilder::build() {
   hardware_ = table("hardware");
   entries_ = table("entries");
   const Table* companies = table("companies");
-  if (hardware_ != nullptr) require_columns(*hardware_, {"name"});
+  if (hardware_ != nullptr && require_columns(*hardware_, {"name"})) {
+    for (const auto& message : hardware_->repeated("name")) fail(message);
+  }
   for (const auto& key : config_.keys_with_prefix("peak.")) {
     if (config_.number(key, 0.0) <= 0) {
       fail("cannot use peak '" + config_.text(key) + "': a peak FLOP/s must be positive " +

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/errors/errors.hpp"
+#include "study/job.hpp"
 
 namespace costsweep::study {
 namespace {
@@ -92,7 +93,12 @@ std::string trim(const std::string& s) {
 
 }  // namespace
 
-models::Table parse_csv(const std::string& path, const std::string& text) {
+models::Table parse_csv(const std::string& path, const std::string& file_text) {
+  // Spreadsheet programs' "CSV UTF-8" starts with a byte-order mark: skipped.
+  const std::string text(without_bom(file_text));
+  if (const auto problem = text_problem(text); !problem.empty()) {
+    throw DataError("cannot read " + path + " " + problem);
+  }
   CsvReader reader(path, text);
   models::Table table{path, {}, {}, {}};
   std::vector<std::string> cells;

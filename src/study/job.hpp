@@ -2,6 +2,7 @@
 /// A job as read: its text and its key = value entries, each with where it came from.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace costsweep::study {
@@ -30,6 +31,13 @@ struct JobSource {
   /// across scenarios.
   std::string stream_salt;
 };
+
+/// The text after a UTF-8 byte-order mark (what spreadsheet programs write first), if any.
+std::string_view without_bom(std::string_view text);
+/// Why text cannot be read as UTF-8 text, "line L, byte B: ..." (an invalid or overlong
+/// sequence, a surrogate, a NUL or another control character other than tab, line feed and
+/// carriage return), or empty when it can.
+std::string text_problem(std::string_view text);
 
 /// Reads a whole file from disk; throws InputError `cannot read <what> '<path>': <reason>` when
 /// it is missing, a folder or unreadable.

@@ -59,6 +59,8 @@ class Builder {
   std::map<std::string, const JobEntry*> effective_;
   std::vector<std::string> problems_;
   bool bounds_failed_ = false;
+  /// Bounds problems by setting and spec: the message's index and how many more inputs share it.
+  std::map<std::string, std::pair<std::size_t, std::size_t>> bound_problems_;
 };
 
 void Builder::problem(const std::string& key, const std::string& reason) {
@@ -216,8 +218,8 @@ void Builder::resolve_inputs(Scenario& scenario) {
       auto it = pool.by_spec.find(spec);
       if (it == pool.by_spec.end()) it = pool.by_spec.emplace(spec, dist::parse(spec)).first;
       check_bounds(input, key, where, spec, *it->second);
-      scenario.inputs.push_back({input.name, input.group, it->first, it->second,
-                                 random::stream_id("inputs." + input.name + source_.stream_salt)});
+      scenario.inputs.push_back(
+          {&input, &*it, random::stream_id("inputs." + input.name + source_.stream_salt)});
     } catch (const dist::SpecError& e) {
       if (where.empty()) {
         problem(key, e.what());
@@ -226,6 +228,15 @@ void Builder::resolve_inputs(Scenario& scenario) {
       }
     }
   }
+  for (const auto& [setting, where] : bound_problems_) {
+    const auto [index, more] = where;
+    if (more == 0) continue;
+    auto& message = problems_[index];
+    const auto bracket = message.rfind(" [");
+    message.insert(bracket == std::string::npos ? message.size() : bracket,
+                   " (and " + std::to_string(more) + " more inputs it sets)");
+  }
+  bound_problems_.clear();
 }
 
 void Builder::check_bounds(const models::InputSpec& input, const std::string& key,
@@ -233,26 +244,46 @@ void Builder::check_bounds(const models::InputSpec& input, const std::string& ke
                            const dist::Distribution& distribution) {
   const double lower = distribution.support_lower(), upper = distribution.support_upper();
   const bool fixed = distribution.is_fixed();
-  if (input.bounds.admits(lower, upper, fixed)) return;
+  const auto& bounds = input.bounds;
+  if (bounds.admits(lower, upper, fixed)) return;
   std::ostringstream reason;
-  reason << "cannot use " << key << " '" << spec
-         << "': " << (lower == upper ? "the value " : "its values reach ")
-         << (input.bounds.admits(lower, lower, fixed) ? upper : lower) << ", outside "
-         << input.bounds.describe() << " (" << input.name
-         << (input.description.empty() ? "" : ": " + input.description) << ")";
+  reason << "cannot use " << key << " '" << spec << "': ";
+  // Only an unbounded family may put a (negligible) tail above the upper bound.
+  const bool only_above = bounds.admits(lower, lower, fixed) && !fixed && std::isinf(upper);
+  if (only_above && bounds.tolerated_tail > 0) {
+    const double above = distribution.sf(bounds.upper);
+    if (above <= bounds.tolerated_tail) return;
+    reason << "P(value > " << bounds.upper << ") = " << above << ", above the "
+           << bounds.tolerated_tail << " allowed outside " << bounds.describe() << " ("
+           << input.name << (input.description.empty() ? "" : ": " + input.description)
+           << "); narrow it or bound it, e.g. truncate(" << spec << ", " << bounds.lower << ", "
+           << bounds.upper << ")";
+  } else {
+    reason << (lower == upper ? "the value " : "its values reach ")
+           << (bounds.admits(lower, lower, fixed) ? upper : lower) << ", outside "
+           << bounds.describe() << " (" << input.name
+           << (input.description.empty() ? "" : ": " + input.description) << ")";
+  }
+  bounds_failed_ = true;
+  // One message per setting: an assumption's every input has the same problem.
+  auto [it, first] = bound_problems_.try_emplace(key + '\0' + spec, problems_.size(), 0);
+  if (!first) {
+    ++it->second.second;
+    return;
+  }
   if (where.empty()) {
     problem(key, reason.str());
   } else {
     problems_.push_back(reason.str() + " [" + where + "]");
   }
-  bounds_failed_ = true;
 }
 
 void Builder::check_ranges(const Scenario& study) {
   if (bounds_failed_ || study.inputs.size() != study.model->inputs().size()) return;
   std::vector<models::InputRange> ranges;
   for (const auto& input : study.inputs) {
-    ranges.push_back({input.distribution->support_lower(), input.distribution->support_upper()});
+    ranges.push_back(
+        {input.distribution()->support_lower(), input.distribution()->support_upper()});
   }
   for (const auto& message : study.model->check_ranges(ranges)) {
     problems_.push_back(message.back() == ']' ? message : message + " [" + source_.path + "]");
@@ -282,6 +313,7 @@ void Builder::check_plan(const Scenario& study) {
 }
 
 void Builder::resolve_quantiles(Job& study) {
+  const std::size_t problems_before = problems_.size();
   std::string text = value_of("job.quantiles");
   std::replace(text.begin(), text.end(), ',', ' ');
   std::istringstream words(text);
@@ -295,6 +327,10 @@ void Builder::resolve_quantiles(Job& study) {
     } else if (!levels.insert(*level).second) {
       problem("job.quantiles", "cannot use quantile level '" + word + "': listed twice");
     }
+  }
+  if (levels.empty() && problems_.size() == problems_before) {
+    problem("job.quantiles", "cannot use quantiles '" + value_of("job.quantiles") +
+                                 "': expected at least one level in [0, 1], e.g. 0.05 0.5 0.95");
   }
   study.quantile_levels.assign(levels.begin(), levels.end());
 }
@@ -420,7 +456,7 @@ std::map<std::string, std::string> effective_settings(const Scenario& scenario) 
     settings["model." + name] = value;
   }
   for (const auto& input : scenario.inputs) {
-    settings["inputs." + std::string(input.name)] = std::string(input.spec);
+    settings["inputs." + input.name()] = input.spec();
   }
   return settings;
 }

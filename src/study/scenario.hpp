@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
@@ -18,15 +19,22 @@
 
 namespace costsweep::study {
 
-/// One model input of a scenario with its resolved distribution and random stream. The views
-/// point into the scenario's model (name, group) and its Job (spec); they live as long as the
+/// One model input of a scenario with its resolved distribution and random stream. It points
+/// into the scenario's model (its declaration) and its Job (spec), so it lives as long as the
 /// scenario.
 struct ResolvedInput {
-  std::string_view name;
-  std::string_view group;
-  std::string_view spec;               ///< as written (or the model's default)
-  dist::DistributionPtr distribution;  ///< shared by every input of the job with this spec
-  std::uint64_t stream;                ///< random::stream_id("inputs." + name [+ scenario salt])
+  /// A spec as written (or the model's default) and its distribution, shared by every input of
+  /// the job with that spec.
+  using Choice = std::pair<const std::string, dist::DistributionPtr>;
+
+  const models::InputSpec* model_input;  ///< the model's declaration: name, group, bounds
+  const Choice* choice;
+  std::uint64_t stream;  ///< random::stream_id("inputs." + name [+ scenario salt])
+
+  const std::string& name() const { return model_input->name; }
+  const std::string& group() const { return model_input->group; }
+  const std::string& spec() const { return choice->first; }
+  const dist::DistributionPtr& distribution() const { return choice->second; }
 };
 
 /// A group of inputs whose sensitivity is measured together (an assumption, or a group the job

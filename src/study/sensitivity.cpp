@@ -68,6 +68,21 @@ std::vector<InputGroup> resolve_groups(
   std::vector<std::string> owner(inputs.size());
   for (const auto& [key, members] : group_keys) {
     InputGroup group{key.substr(std::string("sensitivity.group.").size()), {}};
+    // A group named like an assumption or input would take that input in as well, unasked.
+    const bool clashes = std::any_of(inputs.begin(), inputs.end(), [&](const auto& in) {
+      return in.name == group.name || in.group == group.name;
+    });
+    if (clashes) {
+      problem(key, "cannot name group '" + group.name +
+                       "': an input or assumption has that name; choose another group name");
+      continue;
+    }
+    if (detail::split_list(members).empty()) {
+      problem(key, "cannot use group '" + group.name +
+                       "': it lists no inputs (expected assumption or input names, e.g. " +
+                       (inputs.empty() ? std::string("x1, x2") : inputs.front().group) + ")");
+      continue;
+    }
     for (const auto& member : detail::split_list(members)) {
       bool found = false;
       for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -108,6 +108,14 @@ void StudyBuilder::read_axis(const JobEntry& entry) {
     } else {
       value = trim(item);
       label = value.empty() ? "none" : value;
+      // An empty value leaves the key at its default only when labelled (`default:`); bare, it
+      // is a slip (`axis.inputs.x2 =`, `a | | b`).
+      if (value.empty()) {
+        fail("cannot sweep '" + axis.key + "': value " + std::to_string(axis.values.size() + 1) +
+             " is empty (values are separated by '|', e.g. uniform(0, 1) | uniform(0, 2); a "
+             "labelled empty value, e.g. 'default:', keeps the key's default) [" +
+             entry.origin + "]");
+      }
     }
     if (!labels.insert(label).second) {
       fail("cannot sweep '" + axis.key + "': label '" + label + "' names two values [" +

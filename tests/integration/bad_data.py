@@ -147,9 +147,52 @@ def missing_file(d):
     return ["companies.csv", "no such file", "key model.companies"]
 
 
+def duplicate_hardware_row(d):
+    # A second row for a GPU: the last one used to win silently (a median share of 224%).
+    path = os.path.join(d, "hardware.csv")
+    rows = read_csv(path)
+    h100 = next(i for i, row in enumerate(rows) if row[0] == "NVIDIA H100 SXM5 80GB")
+    copy = list(rows[h100])
+    copy[rows[0].index("bf16_dense_flops")] = "9.89e13"
+    write_csv(path, rows + [copy])
+    return ["hardware.csv", "'NVIDIA H100 SXM5 80GB' has two rows",
+            f"row {h100} and row {len(rows)}", f"row {len(rows)} (line {len(rows) + 1})"]
+
+
+def variant_matching_nothing(d):
+    # A misspelt exclude filter left the "without Hailuo" totals equal to the unfiltered ones.
+    job = os.path.join(d, "job.ini")
+    with open(job) as f:
+        text = f.read()
+    assert "variant.without_hailuo.exclude = Hailuo" in text
+    with open(job, "w") as f:
+        f.write(text.replace("variant.without_hailuo.exclude = Hailuo",
+                             "variant.without_hailuo.exclude = Hailou"))
+    return ["model.variant.without_hailuo.exclude 'Hailou'", "matches no entry name"]
+
+
+def not_utf8(d):
+    # An entry name saved as Windows-1252 (e with acute accent = 0xE9): would go into the file's
+    # UTF-8 strings and break readers.
+    path = os.path.join(d, "companies.csv")
+    with open(path, "rb") as f:
+        data = f.read()
+    first_line_end = data.index(b"\n")
+    with open(path, "wb") as f:
+        f.write(data[:first_line_end + 1] + b"Caf\xe9 Labs" + data[first_line_end + 1:])
+    return ["companies.csv line 2, byte 4: byte 0xE9 is not UTF-8", "save the file as UTF-8"]
+
+
+def control_character(d):
+    rows = set_cells(d, "entries.csv", "MiniMax-VL-01", {"hardware": "NVIDIA\x07H100"})
+    r = next(i for i, row in enumerate(rows[1:], start=1) if row[1] == "MiniMax-VL-01")
+    return [f"entries.csv line {r + 1}", "control character 0x07"]
+
+
 CASES = [missing_base, base_cycle, unknown_hardware, unknown_precision, duplicate_name,
          malformed_distribution, negative_flop, missing_column, company_without_rd_row,
-         empty_rd_compute, unknown_currency, unclosed_quote, missing_file]
+         empty_rd_compute, unknown_currency, unclosed_quote, missing_file, duplicate_hardware_row,
+         variant_matching_nothing, not_utf8, control_character]
 UNDER_MPI = {"missing_base", "unclosed_quote", "missing_file"}
 
 
@@ -207,6 +250,18 @@ def main():
         done = run(args.costsweep, args.mpiexec, folder, job, 1)
         assert done.returncode == 0 and os.path.exists(os.path.join(folder, "result.h5")), (
             f"the reference job failed ({done.returncode}): {done.stderr}")
+        # A byte-order mark (Excel's "CSV UTF-8") before a table's header is skipped.
+        folder, job = prepare(work, "bom", args.jobs)
+        for file in DATA_FILES + ["hardware.csv"]:
+            path = os.path.join(folder, file)
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(b"\xef\xbb\xbf" + data)
+        done = run(args.costsweep, args.mpiexec, folder, job, 1)
+        if done.returncode != 0:
+            print(f"FAIL tables with a byte-order mark: {done.returncode}: {done.stderr.strip()}")
+            failures += 1
         for ranks in (1, 2):
             for case in CASES:
                 if ranks == 2 and case.__name__ not in UNDER_MPI:

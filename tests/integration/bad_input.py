@@ -27,6 +27,18 @@ hardware_table = {configs}/hardware.csv
 [inputs]
 """
 
+# A training_cost job on the repository's Epoch tables: MFU, price and fractions have ranges.
+TRAINING = """[job]
+model = training_cost
+draws = 1000
+output = {out}
+[model]
+entries = {configs}/epoch-2026/entries.csv
+companies = {configs}/epoch-2026/companies.csv
+hardware = {configs}/hardware.csv
+[inputs]
+"""
+
 # (name, job text or None for "no such file", extra args, expected message fragments)
 CASES = [
     ("bad_spec", GOOD + "x2 = gamma(1, 2)\n", [], ["unknown", "gamma", "line 8", "inputs.x2"]),
@@ -101,6 +113,36 @@ CASES = [
      [], ["cannot fit the model in a replica", "more than max_gpus_per_replica = 8", "line 7"]),
     ("lifecycle_unbounded_params", LIFECYCLE + "total_params = lognormal(p10=1e12, p90=2e12)\n", [],
      ["cannot fit the model in a replica", "inf GPUs"]),
+    ("training_mfu_normal", TRAINING + "mfu.pretrain = normal(0.3, 0.2)\n", [],
+     ["inputs.mfu.pretrain 'normal(0.3, 0.2)': its values reach -inf, outside (0, 1]", "line 10"]),
+    ("training_mfu_above_one", TRAINING + "mfu.rl = 1.2\n", [],
+     ["inputs.mfu.rl '1.2': the value 1.2, outside (0, 1]", "line 10"]),
+    ("training_mfu_tail_above_one", TRAINING + "mfu.pretrain = lognormal(p10=0.5, p90=0.9)\n", [],
+     ["P(value > 1) = 0.04", "truncate(lognormal(p10=0.5, p90=0.9), 0, 1)", "line 10"]),
+    ("training_negative_price", TRAINING + "price = normal(2, 1)\n", [],
+     ["inputs.price 'normal(2, 1)': its values reach -inf, outside (0, inf)"]),
+    ("training_fraction_above_one", TRAINING + "sft_fraction = uniform(0.5, 1.5)\n", [],
+     ["inputs.sft_fraction 'uniform(0.5, 1.5)': its values reach 1.5, outside [0, 1]"]),
+    ("shard_beyond_scenarios", GOOD, ["--shard", "1/2"], ["--shard 1/2", "1 scenario"]),
+    ("empty_quantiles", GOOD + "[job]\nquantiles =\n", [], ["at least one level", "line 9"]),
+    ("job_not_utf8", GOOD.encode() + b"[job]\ntitle = caf\xe9\n", [],
+     ["line 9, byte 12: byte 0xE9 is not UTF-8"]),
+    ("job_nul_byte", GOOD.encode() + b"[job]\ntitle = a\x00b\n", [],
+     ["line 9, byte 10: control character 0x00"]),
+    ("job_bom_then_unknown_key", b"\xef\xbb\xbf" + GOOD.replace("seed", "sead").encode(), [],
+     ["key 'job.sead': unknown key", "line 4"]),
+    ("set_control_character", GOOD, ["--set", "job.title=a\x01b"],
+     ["cannot apply --set: control character 0x01"]),
+    ("group_named_like_an_input", GOOD + "[sensitivity]\ngroup.x1 = x2\n", [],
+     ["cannot name group 'x1'", "line 9", "sensitivity.group.x1"]),
+    ("empty_group", GOOD + "[sensitivity]\ngroup.g =\n", [], ["group 'g'", "lists no inputs"]),
+    ("empty_axis", GOOD + "[grid]\naxis.inputs.x2 =\n", [],
+     ["cannot sweep 'inputs.x2': value 1 is empty", "line 9"]),
+    ("empty_axis_value", GOOD + "[grid]\naxis.inputs.x2 = uniform(0, 1) | | uniform(0, 2)\n", [],
+     ["value 2 is empty"]),
+    ("empty_scenario_section", GOOD + "[scenario.a]\ninputs.x2 = uniform(0, 1)\n[scenario.b]\n"
+     "[scenario.c]\ninputs.x2 = uniform(0, 2)\n", [],
+     ["line 10: section [scenario.b] is empty"]),
     # Memory: refused before any compute, naming the key that drives the need.
     ("too_big_for_memory", GOOD + "[sensitivity]\nrank = yes\nrank_draws = 10000000\n",
      ["--draws", "1e7", "--set", "job.memory_limit=200M"],
@@ -114,12 +156,35 @@ CASES = [
 ]
 
 
-def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
+# Models whose outputs cannot be summarised: exit 1 (a runtime failure), naming output, scenario
+# and how many draws, and nothing written.
+FORMULA = """[job]
+model = formula
+draws = 1000
+output = {out}
+[model]
+output.y = x1 / z
+const.z = 0
+[inputs]
+x1 = uniform(1, 2)
+"""
+RUNTIME_CASES = [
+    ("division_by_zero_constant", FORMULA, [],
+     ["output 'y' of scenario 'baseline'", "an infinite value (e.g. a division by zero) for 1000 draws"]),
+    ("division_by_zero_in_a_grid", FORMULA + "[grid]\naxis.model.const.z = 1 | 0\n", [],
+     ["output 'y' of scenario 'model.const.z=0'", "an infinite value", "for 1000 draws"]),
+]
+
+
+def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks, status=2):
     case_dir = os.path.join(work, f"{name}-np{ranks}")
     os.makedirs(case_dir)
     out = os.path.join(case_dir, "result.h5")
     job = os.path.join(case_dir, "job.ini")
-    if text is not None:
+    if isinstance(text, bytes):  # raw bytes: encodings, byte-order marks
+        with open(job, "wb") as f:
+            f.write(text.replace(b"{out}", out.encode()))
+    elif text is not None:
         with open(job, "w") as f:
             f.write(text.format(out=out, configs=CONFIGS))
     args = [a.format(work=case_dir) for a in extra]
@@ -128,8 +193,8 @@ def run_case(costsweep, mpiexec, work, name, text, extra, fragments, ranks):
         command = [mpiexec, "--oversubscribe", "-np", str(ranks)] + command
     done = subprocess.run(command, capture_output=True, text=True, cwd=case_dir, timeout=120)
     problems = []
-    if done.returncode != 2:
-        problems.append(f"exit status {done.returncode}, expected 2")
+    if done.returncode != status:
+        problems.append(f"exit status {done.returncode}, expected {status}")
     for fragment in fragments:
         if fragment not in done.stderr:
             problems.append(f"message lacks {fragment!r}")
@@ -160,6 +225,9 @@ def main():
                     continue
                 if not run_case(args.costsweep, args.mpiexec, work, name, text, extra, fragments, ranks):
                     failures += 1
+        for name, text, extra, fragments in RUNTIME_CASES:
+            failures += not run_case(args.costsweep, args.mpiexec, work, name, text, extra,
+                                     fragments, 1, status=1)
         if os.geteuid() != 0:  # root reads anything, so unreadable files are tested as a user only
             unreadable = os.path.join(work, "unreadable.ini")
             with open(unreadable, "w") as f:
@@ -167,7 +235,8 @@ def main():
             os.chmod(unreadable, 0)
             done = subprocess.run([args.costsweep, "run", unreadable], capture_output=True, text=True)
             failures += done.returncode != 2
-    print(f"bad input: {len(CASES)} malformed jobs, {failures} failures")
+    print(f"bad input: {len(CASES)} malformed jobs, {len(RUNTIME_CASES)} failing models, "
+          f"{failures} failures")
     sys.exit(1 if failures else 0)
 
 

@@ -14,7 +14,8 @@ for job in "$jobs"/*.ini; do
     -o "$work/$name.h5" >"$work/$name.run")
   "$costsweep" show "$work/$name.h5" >"$work/$name.show"
   grep -q "count" "$work/$name.show"
-  [[ ! -e "$work/$name.h5.partial" ]]
+  ! compgen -G "$work/$name.h5.*partial" >/dev/null
+  [[ ! -e "$work/$name.h5.lock" ]]
   echo "ok: $name"
   count=$((count + 1))
 done

@@ -1,5 +1,6 @@
 """A run killed mid-way (SIGKILL, SIGTERM, SIGINT) leaves no file under the final name; a run
 that finishes leaves exactly the final file and no partial one."""
+import glob
 import os
 import signal
 import subprocess
@@ -14,11 +15,11 @@ def kill_midway(command, out, sig, cwd):
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
-    while not os.path.exists(out + ".partial") and time.time() < deadline:
+    while not glob.glob(out + ".*.partial") and time.time() < deadline:
         if process.poll() is not None:
             raise AssertionError("the run ended before it could be interrupted")
         time.sleep(0.01)
-    assert os.path.exists(out + ".partial"), "the partial file never appeared"
+    assert glob.glob(out + ".*.partial"), "the partial file never appeared"
     time.sleep(0.3)
     os.killpg(process.pid, sig)
     process.wait(timeout=60)
@@ -38,7 +39,8 @@ def main():
         finished = os.path.join(work, "finished.h5")
         subprocess.run([args.costsweep, "run", job, "-q", "-o", finished, "--draws", "1000"],
                        check=True, stdout=subprocess.DEVNULL)
-        assert os.path.exists(finished) and not os.path.exists(finished + ".partial")
+        assert os.path.exists(finished) and not glob.glob(finished + ".*partial")
+        assert not os.path.exists(finished + ".lock"), "the finished run left its lock file"
     print("interrupted runs leave no final file: ok")
 
 

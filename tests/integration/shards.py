@@ -1,6 +1,7 @@
 """Sharding: the sweep job run as 3 shards (one of them on 2 ranks) and merged gives every
 dataset of a plain 2-rank run, bit for bit (h5diff, provenance excluded); merging an incomplete,
 duplicated or mismatched set of shards exits 2, names the problem and writes nothing."""
+import glob
 import os
 import subprocess
 import tempfile
@@ -29,7 +30,7 @@ def main():
             failures.append(f"merge {[os.path.basename(s) for s in shards]}: status "
                             f"{done.returncode} (expected {status}), stderr {done.stderr.strip()!r}"
                             f" lacks {fragment!r}")
-        if status != 0 and (os.path.exists(out) or os.path.exists(out + ".partial")):
+        if status != 0 and (os.path.exists(out) or glob.glob(out + ".*partial")):
             failures.append(f"a failed merge left {out}")
 
     with tempfile.TemporaryDirectory() as work:

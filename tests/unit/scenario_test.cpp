@@ -33,7 +33,7 @@ TEST(StudyTest, DefaultsFillEveryUnsetKey) {
   EXPECT_FALSE(study->job().save_samples);
   EXPECT_EQ(study->job().output_path, "test.h5");
   ASSERT_EQ(study->inputs.size(), 3u);
-  EXPECT_EQ(study->inputs[0].spec, "uniform(-pi, pi)");
+  EXPECT_EQ(study->inputs[0].spec(), "uniform(-pi, pi)");
   EXPECT_EQ(study->model_config().values.at("a"), "7");
   EXPECT_EQ(effective_settings(*study).at("job.draws"), "10000");
   EXPECT_EQ(study->job().n_blocks(), 3u);  // ceil(10000 / 4096)

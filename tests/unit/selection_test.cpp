@@ -95,6 +95,31 @@ TEST(SelectionTest, EveryRankOfEveryDatasetMatchesSortingTheConcatenation) {
   }
 }
 
+TEST(SelectionTest, ManyDatasetsAreSelectedInChunksOfBoundedHistograms) {
+  // More datasets than one chunk holds (two and a bit chunks), some empty on some processes.
+  std::mt19937_64 rng(41);
+  std::lognormal_distribution<double> lognormal(0.0, 2.0);
+  std::vector<std::vector<double>> datasets(2 * kChunkDatasets + 7);
+  for (std::size_t d = 0; d < datasets.size(); ++d) {
+    for (std::size_t i = 0; i < 1 + d % 13; ++i) datasets[d].push_back(lognormal(rng) - 1.0);
+  }
+  std::vector<OrderRequest> requests;
+  for (std::size_t d = 0; d < datasets.size(); ++d) {
+    requests.push_back({d, 0});
+    requests.push_back({d, datasets[d].size() / 2});
+    requests.push_back({d, datasets[d].size() - 1});
+  }
+  std::shuffle(requests.begin(), requests.end(), rng);
+  const auto [answers, calls] = run_split(split_randomly(datasets, 3, rng), requests);
+  EXPECT_EQ(calls, 3 * 7);  // 7 rounds per chunk of kChunkDatasets
+  for (auto& d : datasets) std::sort(d.begin(), d.end());
+  for (const auto& answer : answers) {
+    for (std::size_t r = 0; r < requests.size(); ++r) {
+      ASSERT_EQ(bits(answer[r]), bits(datasets[requests[r].dataset][requests[r].rank])) << r;
+    }
+  }
+}
+
 TEST(SelectionTest, GivesTheSameBitsForAnySplitIntoProcesses) {
   std::mt19937_64 rng(5);
   std::lognormal_distribution<double> lognormal(18.0, 1.3);

@@ -44,8 +44,8 @@ TEST(PlanTest, ProductVariesTheLastAxisFastestAndAppliesEveryValue) {
   EXPECT_EQ(plan->value_label[4], (std::vector<std::string>{"hi", "uniform(0, 2)"}));
   EXPECT_EQ(plan->value_text[3], (std::vector<std::string>{"2", "uniform(0, 1)"}));
   EXPECT_EQ(plan->scenarios[4]->model_config().values.at("a"), "2");
-  EXPECT_EQ(plan->scenarios[4]->inputs[0].spec, "uniform(0, 2)");
-  EXPECT_EQ(plan->scenarios[2]->inputs[0].distribution->quantile(0.5), 3.0);
+  EXPECT_EQ(plan->scenarios[4]->inputs[0].spec(), "uniform(0, 2)");
+  EXPECT_EQ(plan->scenarios[2]->inputs[0].distribution()->quantile(0.5), 3.0);
 }
 
 TEST(PlanTest, CommonRandomNumbersShareStreamsUnlessSwitchedOff) {
@@ -88,7 +88,7 @@ TEST(PlanTest, ScenarioSectionsListScenariosExplicitly) {
   EXPECT_EQ(plan->scenario_names, (std::vector<std::string>{"cheap", "dear"}));
   EXPECT_EQ(plan->axis_keys, (std::vector<std::string>{"model.a", "inputs.x2"}));
   EXPECT_EQ(plan->value_text[0], (std::vector<std::string>{"5", ""}));
-  EXPECT_EQ(plan->scenarios[1]->inputs[1].spec, "uniform(0, 1)");
+  EXPECT_EQ(plan->scenarios[1]->inputs[1].spec(), "uniform(0, 1)");
 }
 
 TEST(PlanTest, ProblemsNameTheirScenarioAndBadAxesAreRefused) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "core/distributions/detail/beta_quantile.hpp"
 #include "core/distributions/detail/vector_math.hpp"
 
 namespace costsweep::dist::detail {
@@ -192,16 +193,24 @@ using QuietPolicy =
     bmp::policy<bmp::domain_error<bmp::ignore_error>, bmp::pole_error<bmp::ignore_error>,
                 bmp::overflow_error<bmp::ignore_error>, bmp::evaluation_error<bmp::ignore_error>>;
 
-// Beta(a, b) scaled to [lo, hi]: the beta family (on [0, 1]) and Beta-PERT.
+// Beta(a, b) scaled to [lo, hi]: the beta family (on [0, 1]) and Beta-PERT. The quantile
+// comes from a table built here (beta_quantile.hpp), cdf and sf from Boost.
 class ScaledBeta final : public Distribution {
  public:
   ScaledBeta(double a, double b, double lo, double hi, std::string spec)
-      : a_(a), b_(b), lo_(lo), hi_(hi), width_(hi - lo), spec_(std::move(spec)) {}
+      : a_(a),
+        b_(b),
+        lo_(lo),
+        hi_(hi),
+        width_(hi - lo),
+        spec_(std::move(spec)),
+        unit_quantile_(a, b) {}
   void quantile(const Ref<const ArrayXd>& u, Ref<ArrayXd> out) const override {
-    for (Index i = 0; i < u.size(); ++i) out[i] = quantile(u[i]);
+    unit_quantile_(u, out);
+    for (Index i = 0; i < out.size(); ++i) out[i] = std::min(lo_ + width_ * out[i], hi_);
   }
   double quantile(double u) const override {
-    return std::min(lo_ + width_ * boost::math::ibeta_inv(a_, b_, u, QuietPolicy()), hi_);
+    return std::min(lo_ + width_ * unit_quantile_(u), hi_);
   }
   double cdf(double x) const override {
     const double y = (x - lo_) / width_;
@@ -226,6 +235,7 @@ class ScaledBeta final : public Distribution {
  private:
   double a_, b_, lo_, hi_, width_;
   std::string spec_;
+  BetaQuantile unit_quantile_;
 };
 
 // Inversion on whichever tail of the inner distribution holds [lo, hi] with more precision:

@@ -97,11 +97,10 @@ void choose_digit(Search& search, const std::uint64_t* bins, int width) {
   throw std::invalid_argument("select_order_statistics: a rank is not below the dataset's size");
 }
 
-}  // namespace
-
-std::vector<double> select_order_statistics(std::vector<std::vector<std::uint64_t>> keys,
-                                            std::span<const OrderRequest> requests,
-                                            const SumAcrossProcesses& sum) {
+/// select_order_statistics over one chunk of datasets.
+std::vector<double> select_chunk(std::vector<std::vector<std::uint64_t>> keys,
+                                 std::span<const OrderRequest> requests,
+                                 const SumAcrossProcesses& sum) {
   std::vector<Search> searches(requests.size());
   for (std::size_t r = 0; r < requests.size(); ++r) searches[r].rank = requests[r].rank;
   std::vector<std::size_t> group_of(requests.size());
@@ -121,6 +120,32 @@ std::vector<double> select_order_statistics(std::vector<std::vector<std::uint64_
   }
   std::vector<double> values;
   for (const auto& search : searches) values.push_back(from_order_key(search.prefix));
+  return values;
+}
+
+}  // namespace
+
+std::vector<double> select_order_statistics(std::vector<std::vector<std::uint64_t>> keys,
+                                            std::span<const OrderRequest> requests,
+                                            const SumAcrossProcesses& sum) {
+  // A round's histograms take 2^12 counts per dataset: datasets are taken kChunkDatasets at a
+  // time (8 MiB of histograms), so a batch of many rows and outputs stays small.
+  std::vector<double> values(requests.size());
+  for (std::size_t first = 0; first < keys.size(); first += kChunkDatasets) {
+    const std::size_t last = std::min(keys.size(), first + kChunkDatasets);
+    std::vector<std::vector<std::uint64_t>> chunk;
+    for (std::size_t d = first; d < last; ++d) chunk.push_back(std::move(keys[d]));
+    std::vector<OrderRequest> wanted;
+    std::vector<std::size_t> where;
+    for (std::size_t r = 0; r < requests.size(); ++r) {
+      if (requests[r].dataset >= first && requests[r].dataset < last) {
+        wanted.push_back({requests[r].dataset - first, requests[r].rank});
+        where.push_back(r);
+      }
+    }
+    const auto chosen = select_chunk(std::move(chunk), wanted, sum);
+    for (std::size_t i = 0; i < where.size(); ++i) values[where[i]] = chosen[i];
+  }
   return values;
 }
 

@@ -18,8 +18,12 @@ struct OrderRequest {
   std::uint64_t rank;
 };
 
+/// Datasets whose histograms one round holds at once (2^12 counts each).
+inline constexpr std::size_t kChunkDatasets = 256;
+
 /// Sums a vector elementwise across all processes, in place (an MPI_Allreduce with MPI_SUM; the
-/// identity for a single process). Called exactly 7 times, with the same length on every process.
+/// identity for a single process). Called 7 times per chunk of kChunkDatasets datasets, with the
+/// same length on every process.
 using SumAcrossProcesses = std::function<void(std::vector<std::uint64_t>&)>;
 
 /// The requested order statistics, in request order. keys holds, per dataset, this process's

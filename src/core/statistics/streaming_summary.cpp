@@ -170,7 +170,7 @@ struct StreamingSummary::Impl {
     for (std::size_t d = 0; d < shapes.size(); ++d) {
       pack(value[d].sum, packed);
       pack(diff[d].sum, packed);
-      packed.insert(packed.end(), {value[d].count, value[d].n_nan, diff[d].n_nan});
+      packed.insert(packed.end(), {value[d].count, value[d].n_nan, diff[d].n_nan, value[d].n_inf});
       mins.push_back(value[d].min);
       maxs.push_back(value[d].max);
     }
@@ -178,12 +178,13 @@ struct StreamingSummary::Impl {
     reduce.min(mins);
     reduce.max(maxs);
     for (std::size_t d = 0; d < shapes.size(); ++d) {
-      const std::int64_t* at = packed.data() + d * (2 * kState + 3);
+      const std::int64_t* at = packed.data() + d * (2 * kState + 4);
       value[d].sum = unpack(at);
       diff[d].sum = unpack(at + kState);
       value[d].count = diff[d].count = at[2 * kState];
       value[d].n_nan = at[2 * kState + 1];
       diff[d].n_nan = at[2 * kState + 2];
+      value[d].n_inf = at[2 * kState + 3];
       value[d].min = mins[d];
       value[d].max = maxs[d];
       mean_value.push_back(mean_of(value[d]));
@@ -446,6 +447,7 @@ std::vector<DatasetSummary> StreamingSummary::results() const {
     out[d].value = finish_moments(s.value[d], s.dev_value[d]);
     out[d].diff = finish_moments(s.diff[d], s.dev_diff[d]);
     out[d].n_nan = s.value[d].n_nan > 0 ? s.value[d].n_nan : s.diff[d].n_nan;
+    out[d].n_inf = s.value[d].n_inf;
     out[d].quantiles.assign(s.levels.size(), kNaN);
   }
   // Requests come in (dataset, level, lower/upper) order for datasets with quantiles.

@@ -51,6 +51,7 @@ struct DatasetSummary {
   Moments value;
   Moments diff;                   ///< zero differences for an unpaired dataset
   std::int64_t n_nan = 0;         ///< values (or, if none, differences) that are NaN
+  std::int64_t n_inf = 0;         ///< values that are +-infinity
   std::vector<double> quantiles;  ///< per level; NaN when the dataset holds a NaN
 };
 

@@ -11,6 +11,7 @@ void FirstPass::add(const Eigen::Ref<const Eigen::ArrayXd>& values) noexcept {
       ++n_nan;
       continue;
     }
+    if (std::isinf(x)) ++n_inf;
     sum.add(x);
     min = std::min(min, x);
     max = std::max(max, x);
@@ -21,6 +22,7 @@ void FirstPass::add(const Eigen::Ref<const Eigen::ArrayXd>& values) noexcept {
 void FirstPass::merge(const FirstPass& other) noexcept {
   count += other.count;
   n_nan += other.n_nan;
+  n_inf += other.n_inf;
   sum.merge(other.sum);
   min = std::min(min, other.min);
   max = std::max(max, other.max);

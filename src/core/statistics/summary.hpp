@@ -9,10 +9,12 @@
 
 namespace costsweep::stats {
 
-/// First-pass partial over some draws of one output: count, exact sum, extremes, NaNs.
+/// First-pass partial over some draws of one output: count, exact sum, extremes, NaNs and
+/// infinities.
 struct FirstPass {
   std::int64_t count = 0;
   std::int64_t n_nan = 0;
+  std::int64_t n_inf = 0;
   ExactSum sum;
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "study/job.hpp"
+
 namespace costsweep::study::detail {
 
 std::string trim(std::string_view s) {
@@ -101,3 +103,60 @@ std::optional<std::uint64_t> parse_size(const std::string& text) {
 }
 
 }  // namespace costsweep::study::detail
+
+namespace costsweep::study {
+
+std::string_view without_bom(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
+std::string text_problem(std::string_view text) {
+  std::size_t line = 1, line_start = 0;
+  const auto where = [&](std::size_t at) {
+    return "line " + std::to_string(line) + ", byte " + std::to_string(at - line_start + 1) + ": ";
+  };
+  const auto hex = [](unsigned char c) {
+    const char* digits = "0123456789ABCDEF";
+    return std::string("0x") + digits[c >> 4] + digits[c & 15];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+        return where(i) + "control character " + hex(c) + " (not text)";
+      }
+      ++i;
+      continue;
+    }
+    // Lead byte: length and the smallest code point it may encode (no overlong forms).
+    const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4
+                          : c >= 0xE0            ? (c <= 0xEF ? 3 : 0)
+                          : c >= 0xC2            ? 2
+                                                 : 0;
+    bool ok = n != 0 && i + n <= text.size();
+    std::uint32_t code = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (ok) {
+      ok = (n != 3 || code >= 0x800) && (n != 4 || (code >= 0x10000 && code <= 0x10FFFF)) &&
+           !(code >= 0xD800 && code <= 0xDFFF);
+    }
+    if (!ok) {
+      return where(i) + "byte " + hex(c) +
+             " is not UTF-8 (save the file as UTF-8; e.g. Windows-1252 text: iconv -f cp1252 -t "
+             "utf-8)";
+    }
+    i += n;
+  }
+  return {};
+}
+
+}  // namespace costsweep::study

@@ -1,0 +1,254 @@
+#include "core/distributions/detail/beta_quantile.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "core/distributions/distribution.hpp"
+
+namespace costsweep::dist::detail {
+namespace {
+
+using Big = boost::multiprecision::cpp_bin_float_50;
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+const std::vector<double> kShapes = {0.5, 1, 1.5, 2, 5, 20, 51};
+
+// Both tails to the ends of double, the table's edge at p = 2^-16 from each side, interval ends
+// (p = 2^-e (1 + i/8)) and the branch switch at u = 1/2.
+std::vector<double> levels() {
+  std::vector<double> u = {1e-300,    1e-100,      1e-20,      1e-10,    0x1p-16 * (1 - kEps),
+                           0x1p-16,   1e-4,        0x1.2p-9,   0.01,     0.05,
+                           0.1,       0.25,        0.375,      0.46875,  0.4999,
+                           0.5,       0.5001,      0.6,        0.75,     0.9,
+                           0.95,      0.99,        0.999,      1 - 1e-4, 1 - 0x1p-16,
+                           1 - 1e-10, 1 - 0x1p-40, 1 - 0x1p-53};
+  std::mt19937_64 engine(20260412);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (int i = 0; i < 8; ++i) u.push_back(uniform(engine));
+  for (int i = 0; i < 4; ++i) u.push_back(std::exp2(-16 * uniform(engine)));
+  for (int i = 0; i < 4; ++i) u.push_back(1 - std::exp2(-16 * uniform(engine)));
+  return u;
+}
+
+// z with I_z(a, b) = p in 50 digits: Newton's method on ln I(e^s) = ln p in s = ln z, kept in a
+// bracket by bisection, from the leading term (p a B(a, b))^(1/a). Boost 1.74's ibeta_inv
+// gives up ("exceeded 200 iterations") on some of these, even in cpp_bin_float_50, so the root
+// is found here and certified by its residual, computed with Boost's 50-digit ibeta.
+Big solve(double a, double b, double p) {
+  const Big log_p = log(Big(p));
+  Big s = (log_p + log(Big(a)) + log(boost::math::beta(Big(a), Big(b)))) / a;
+  if (s > -1e-3) s = -1e-3;
+  Big s_lo = -1e6, s_hi = 0;
+  for (int step = 0; step < 400; ++step) {
+    const Big z = exp(s);
+    const Big cdf = boost::math::ibeta(Big(a), Big(b), z);
+    const Big g = log(cdf) - log_p;
+    (g > 0 ? s_hi : s_lo) = s;
+    Big next = s - g * cdf / (z * boost::math::ibeta_derivative(Big(a), Big(b), z));
+    if (!(next > s_lo && next < s_hi)) next = (s_lo + s_hi) / 2;
+    const Big change = abs(next - s);
+    s = next;
+    if (change < Big(1e-45) * (1 + abs(s))) break;
+  }
+  const Big z = exp(s);
+  EXPECT_LT(abs(boost::math::ibeta(Big(a), Big(b), z) / p - 1), 1e-40) << a << " " << b << " " << p;
+  return z;
+}
+
+Big reference(double a, double b, double u) {
+  return u > 0.5 ? 1 - solve(b, a, 1 - u) : solve(a, b, u);  // 1 - u is exact for u > 1/2
+}
+
+struct Error {
+  double relative = 0, ulp = 0;
+};
+
+// Error of `got` against the 50-digit quantile, relative and in ulp of the rounded reference.
+Error error_against(double got, const Big& want) {
+  const double rounded = static_cast<double>(want);
+  const double ulp = std::nextafter(rounded, kInf) - rounded;
+  const Big difference = abs(Big(got) - want);
+  return {static_cast<double>(difference / want), static_cast<double>(difference / Big(ulp))};
+}
+
+TEST(BetaQuantileTest, MatchesFiftyDigitReferencesOverAShapeGrid) {
+  Error worst_table, worst_tail;
+  for (const double a : kShapes) {
+    for (const double b : kShapes) {
+      const BetaQuantile quantile(a, b);
+      ASSERT_TRUE(quantile.tabulated());
+      for (const double u : levels()) {
+        const Big want = reference(a, b, u);
+        if (want < std::numeric_limits<double>::min()) {
+          // Q underflows (beta(0.5, b) at u = 1e-300 is ~1e-600): only the sign is left.
+          EXPECT_LE(quantile(u), std::numeric_limits<double>::min()) << a << " " << b << " " << u;
+          continue;
+        }
+        const Error e = error_against(quantile(u), want);
+        const double p = std::min(u, 1 - u);
+        Error& worst = p < BetaQuantile::kSmallestTabulated ? worst_tail : worst_table;
+        worst.relative = std::max(worst.relative, e.relative);
+        worst.ulp = std::max(worst.ulp, e.ulp);
+        // Table: the checked truncation (<= 1e-15, measured beyond the interval ends) plus the
+        // rounding of value_hi + (value_lo + h * polynomial): within 2 ulp. The deep tails are
+        // solved in long double and rounded once: within 1 ulp.
+        const double tol = 2 * kEps;
+        EXPECT_LE(e.relative, tol) << "beta(" << a << ", " << b << ") u = " << u;
+      }
+    }
+  }
+  std::printf("table: max relative error %.3g (%.2f ulp); tails p < 2^-16 %.3g (%.2f ulp)\n",
+              worst_table.relative, worst_table.ulp, worst_tail.relative, worst_tail.ulp);
+}
+
+TEST(BetaQuantileTest, ModeAtAnEndMatchesTheClosedForm) {
+  // pert(0, 0, 1, lambda) is beta(1, 1 + lambda): Q(u) = 1 - (1 - u)^(1/b); beta(a, 1) has
+  // Q(u) = u^(1/a).
+  for (const double shape : {5.0, 51.0}) {
+    const BetaQuantile at_lo(1, shape), at_hi(shape, 1);
+    for (const double u : levels()) {
+      const Big lo_want = 1 - pow(1 - Big(u), 1 / Big(shape));
+      const Big hi_want = pow(Big(u), 1 / Big(shape));
+      const double tol = 2 * kEps;
+      EXPECT_LE(error_against(at_lo(u), lo_want).relative, tol) << shape << " u = " << u;
+      EXPECT_LE(error_against(at_hi(u), hi_want).relative, tol) << shape << " u = " << u;
+    }
+  }
+}
+
+TEST(BetaQuantileTest, ArcsineMatchesTheClosedForm) {
+  // beta(0.5, 0.5), singular density at both ends: Q(u) = sin^2(pi u / 2).
+  const BetaQuantile quantile(0.5, 0.5);
+  const Big half_pi = boost::math::constants::half_pi<Big>();
+  for (const double u : levels()) {
+    if (u < 1e-100) continue;  // Q underflows
+    const Big s = sin(half_pi * Big(u));
+    const double tol = 2 * kEps;
+    EXPECT_LE(error_against(quantile(u), s * s).relative, tol) << "u = " << u;
+  }
+}
+
+TEST(BetaQuantileTest, PertWithLargeLambdaMatchesFiftyDigitReferences) {
+  // pert(0, 0.3, 1, lambda=50) is beta(16, 36); pert(2, 9, 10, lambda=50) is beta(44.75, 7.25).
+  for (const auto& [a, b] : {std::pair{16.0, 36.0}, std::pair{44.75, 7.25}}) {
+    const BetaQuantile quantile(a, b);
+    for (const double u : levels()) {
+      const Big want = reference(a, b, u);
+      const double tol = 2 * kEps;
+      EXPECT_LE(error_against(quantile(u), want).relative, tol) << a << " " << b << " u = " << u;
+    }
+  }
+}
+
+TEST(BetaQuantileTest, EveryIntervalPassesTheBuildCheckInAFewMilliseconds) {
+  double slowest_ms = 0, worst_check = 0;
+  for (const double a : kShapes) {
+    for (const double b : kShapes) {
+      const auto start = std::chrono::steady_clock::now();
+      const BetaQuantile quantile(a, b);
+      const std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - start;
+      slowest_ms = std::max(slowest_ms, took.count());
+      worst_check = std::max(worst_check, quantile.max_checked_error());
+      EXPECT_EQ(quantile.n_fallback_intervals(), 0) << a << " " << b;
+      EXPECT_LE(quantile.max_checked_error(), 1e-15) << a << " " << b;
+    }
+  }
+  std::printf("slowest build %.2f ms, largest checked error %.3g\n", slowest_ms, worst_check);
+  // Generous (a loaded machine, sanitizers); about 1-2 ms when quiet.
+  EXPECT_LT(slowest_ms, 100);
+}
+
+TEST(BetaQuantileTest, ShapesOutsideTheTableUseBoost) {
+  for (const auto& [a, b] : {std::pair{0.01, 3.0}, std::pair{2.0, 1e5}}) {
+    const BetaQuantile quantile(a, b);
+    EXPECT_FALSE(quantile.tabulated());
+    for (const double u : {1e-10, 0.3, 0.9}) {
+      EXPECT_EQ(quantile(u), boost::math::ibeta_inv(a, b, u)) << a << " " << b << " u = " << u;
+    }
+  }
+}
+
+std::vector<double> dense_levels() {
+  std::vector<double> u;
+  for (int i = 1; i < (1 << 16); ++i) u.push_back(i * 0x1p-16 - 0x1p-18);
+  // Either side of every interval end and of the table's edge, in both branches.
+  for (int e = 2; e <= 16; ++e) {
+    for (int i = 0; i <= 8; ++i) {
+      const double p = std::ldexp(1 + i / 8.0, -e);
+      for (const double q : {std::nextafter(p, 0.0), p, std::nextafter(p, 1.0)}) {
+        u.push_back(q);
+        u.push_back(1 - q);
+      }
+    }
+  }
+  for (const double q : {0.5, std::nextafter(0.5, 0.0), std::nextafter(0.5, 1.0)}) u.push_back(q);
+  std::sort(u.begin(), u.end());
+  return u;
+}
+
+TEST(BetaQuantileTest, IsMonotoneInU) {
+  const std::vector<double> u = dense_levels();
+  for (const double a : kShapes) {
+    for (const double b : kShapes) {
+      const BetaQuantile quantile(a, b);
+      int decreases = 0;
+      for (std::size_t i = 1; i < u.size(); ++i) decreases += quantile(u[i]) < quantile(u[i - 1]);
+      EXPECT_EQ(decreases, 0) << "beta(" << a << ", " << b << ")";
+    }
+  }
+}
+
+TEST(BetaQuantileTest, BlockEqualsScalarBitForBitAtOddBlockSizes) {
+  std::vector<double> levels_all = dense_levels();
+  for (const double u : levels()) levels_all.push_back(u);
+  const Eigen::ArrayXd u = Eigen::Map<const Eigen::ArrayXd>(
+      levels_all.data(), static_cast<Eigen::Index>(levels_all.size()));
+  for (const auto& [a, b] : {std::pair{0.5, 0.5}, std::pair{2.0, 5.0}, std::pair{51.0, 1.5}}) {
+    const BetaQuantile quantile(a, b);
+    for (const Eigen::Index block : {1, 3, 7, 17, 1001}) {
+      Eigen::ArrayXd out(u.size());
+      for (Eigen::Index start = 0; start < u.size(); start += block) {
+        const Eigen::Index n = std::min(block, u.size() - start);
+        quantile(u.segment(start, n), out.segment(start, n));
+      }
+      int mismatches = 0;
+      for (Eigen::Index i = 0; i < u.size(); ++i) {
+        mismatches +=
+            std::bit_cast<std::uint64_t>(out[i]) != std::bit_cast<std::uint64_t>(quantile(u[i]));
+      }
+      EXPECT_EQ(mismatches, 0) << a << " " << b << " block " << block;
+    }
+  }
+}
+
+TEST(BetaQuantileTest, PertStaysWithinItsRange) {
+  for (const char* spec : {"pert(1, 3, 10)", "pert(0, 0, 1)", "pert(-5, 7, 7)",
+                           "pert(0.09, 0.12, 0.25, lambda=50)", "beta(0.5, 0.5)"}) {
+    const auto d = parse(spec);
+    for (const double u : dense_levels()) {
+      const double x = d->quantile(u);
+      EXPECT_GE(x, d->support_lower()) << spec << " u = " << u;
+      EXPECT_LE(x, d->support_upper()) << spec << " u = " << u;
+    }
+    for (const double u : levels()) {
+      EXPECT_GE(d->quantile(u), d->support_lower()) << spec << " u = " << u;
+      EXPECT_LE(d->quantile(u), d->support_upper()) << spec << " u = " << u;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace costsweep::dist::detail
