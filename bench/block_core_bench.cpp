@@ -58,6 +58,44 @@ void BM_LognormalBlock(benchmark::State& state) {
 }
 BENCHMARK(BM_LognormalBlock)->Arg(8192);
 
+// uniforms + quantile of one variable, per family (the work of one input column).
+void family_block(benchmark::State& state, const char* spec) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const auto dist = costsweep::dist::parse(spec);
+  Eigen::ArrayXd u(n), x(n);
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    costsweep::random::fill_uniform(1, 5, first, u);
+    dist->quantile(u, x);
+    benchmark::DoNotOptimize(x.data());
+    first += static_cast<std::uint64_t>(n);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+void BM_NormalBlock(benchmark::State& state) { family_block(state, "normal(mean=0, sd=1)"); }
+BENCHMARK(BM_NormalBlock)->Arg(8192);
+void BM_LoguniformBlock(benchmark::State& state) { family_block(state, "loguniform(1, 1000)"); }
+BENCHMARK(BM_LoguniformBlock)->Arg(8192);
+
+// The quantile alone, on fixed uniforms whose tails reach 1e-12.
+void family_quantile(benchmark::State& state, const char* spec) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const auto dist = costsweep::dist::parse(spec);
+  Eigen::ArrayXd u(n), x(n);
+  costsweep::random::fill_uniform(1, 6, 0, u);
+  for (auto _ : state) {
+    dist->quantile(u, x);
+    benchmark::DoNotOptimize(x.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+void BM_NormalQuantile(benchmark::State& state) { family_quantile(state, "normal(mean=0, sd=1)"); }
+BENCHMARK(BM_NormalQuantile)->Arg(8192);
+void BM_LognormalQuantile(benchmark::State& state) {
+  family_quantile(state, "lognormal(p10=0.15, p90=0.35)");
+}
+BENCHMARK(BM_LognormalQuantile)->Arg(8192);
+
 void BM_PhiloxUniforms(benchmark::State& state) {
   const auto n = static_cast<Eigen::Index>(state.range(0));
   Eigen::ArrayXd u(n);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Same job and seed at 1, 2 and 3 ranks and two block sizes: every dataset must be
-# byte-identical (h5diff, provenance excluded), samples included. The odd block size also
+# Same job and seed at 1, 2 and 3 ranks and two block sizes, and on 2 ranks of which one runs the
+# portable kernels: every dataset must be byte-identical (h5diff, provenance excluded), samples
+# included. The odd block size also
 # regenerates the draws (job.statistics = streaming) where the others keep them in memory.
 # usage: determinism.sh COSTSWEEP MPIEXEC JOB.ini[:DRAWS[:KEY=VALUE[+KEY=VALUE...]]]...
 #        (DRAWS default 200003; each KEY=VALUE is passed as --set, e.g. job.plan=lhs)
@@ -38,6 +39,17 @@ for np in 1 2 3; do
     echo "identical: $(basename "$job") np=$np block_size=$block statistics=$mode"
   done
 done
+# A cluster whose nodes differ in instruction set: rank 0 on the portable kernels, rank 1 on
+# AVX2 where this CPU has it (simd::active_isa).
+args=(run "$job" -q --draws "$draws" --set job.save_samples=yes --set job.block_size=4096
+      --set job.statistics=memory "${extra[@]}")
+"$mpiexec" --oversubscribe -np 1 env COSTSWEEP_KERNELS=portable "$costsweep" "${args[@]}" \
+  -o "$work/mixed.h5" : -np 1 "$costsweep" "${args[@]}" -o "$work/mixed.h5" >/dev/null
+if ! h5diff --exclude-path /provenance "$reference" "$work/mixed.h5"; then
+  echo "FAIL: portable + AVX2 ranks differ from $reference" >&2
+  exit 1
+fi
+echo "identical: $(basename "$job") np=2 with rank 0 on the portable kernels"
 # The comparison must be able to fail: another seed gives different data.
 "$costsweep" run "$job" -q -o "$work/other-seed.h5" --draws "$draws" --seed 987654321 \
   --set job.save_samples=yes "${extra[@]}" >/dev/null
@@ -45,5 +57,5 @@ if h5diff -q --exclude-path /provenance "$reference" "$work/other-seed.h5"; then
   echo "FAIL: a different seed gave identical results; the check is blind" >&2
   exit 1
 fi
-echo "determinism: $(basename "$job") ${setting:-}: all 6 runs identical"
+echo "determinism: $(basename "$job") ${setting:-}: all 7 runs identical"
 done

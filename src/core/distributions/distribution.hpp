@@ -51,8 +51,10 @@ using DistributionPtr = std::shared_ptr<const Distribution>;
 /// and what is allowed.
 DistributionPtr parse(std::string_view spec);
 
-/// Inverse of the standard normal CDF (Wichura 1988, AS241 PPND16), relative accuracy ~1e-16
-/// for p in [1e-300, 1 - 2^-53]. Precondition: 0 < p < 1.
+/// Inverse of the standard normal CDF (Wichura 1988, AS241 PPND16, branch-free with its own
+/// log: the same bits as the Normal and LogNormal block quantiles on every instruction set);
+/// largest relative error measured 8.7e-16 for p in [1e-300, 1 - 2^-53] (vector_math_test.cpp).
+/// -inf at 0, +inf at 1, NaN outside [0, 1].
 double inverse_normal_cdf(double p);
 
 /// Standard normal CDF, accurate in both tails (via erfc).

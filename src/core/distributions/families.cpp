@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/distributions/detail/beta_quantile.hpp"
+#include "core/distributions/detail/vector_math.hpp"
 
 namespace costsweep::dist::detail {
 namespace {
@@ -23,32 +24,13 @@ std::string format(double x) {
   return buffer;
 }
 
-// Eigen's vectorised exp and std::exp may differ in the last bit. Sending every element, the
-// scalar quantiles' included, through aligned fixed-size chunks runs them all on the packet
-// path, so block and scalar quantiles agree bit for bit wherever the block starts.
-constexpr Index kChunk = 16;
-using Chunk = Eigen::Array<double, kChunk, 1>;
-
-void exp_in_place(Ref<ArrayXd> x) {
-  Chunk buffer;
-  Index i = 0;
-  for (; i + kChunk <= x.size(); i += kChunk) {
-    buffer = x.segment<kChunk>(i);
-    buffer = buffer.exp();
-    x.segment<kChunk>(i) = buffer;
-  }
-  const Index rest = x.size() - i;
-  if (rest == 0) return;
-  buffer.setZero();
-  buffer.head(rest) = x.segment(i, rest);
-  buffer = buffer.exp();
-  x.segment(i, rest) = buffer.head(rest);
+// out = exp(a + b * x), through the same kernel as the scalar quantiles (same bits).
+void affine_exp(const Ref<const ArrayXd>& x, double a, double b, Ref<ArrayXd> out) {
+  affine_exp_block(x.data(), a, b, out.data(), static_cast<std::size_t>(x.size()));
 }
 
-double exp_scalar(double x) {
-  Chunk buffer = Chunk::Constant(x);
-  buffer = buffer.exp();
-  return buffer[0];
+void inverse_normal(const Ref<const ArrayXd>& u, Ref<ArrayXd> out) {
+  inverse_normal_block(u.data(), out.data(), static_cast<std::size_t>(u.size()));
 }
 
 class Fixed final : public Distribution {
@@ -95,12 +77,11 @@ class LogUniform final : public Distribution {
   LogUniform(double a, double b)
       : a_(a), b_(b), log_a_(std::log(a)), log_b_(std::log(b)), width_(log_b_ - log_a_) {}
   void quantile(const Ref<const ArrayXd>& u, Ref<ArrayXd> out) const override {
-    out = log_a_ + u * width_;
-    exp_in_place(out);
+    affine_exp(u, log_a_, width_, out);
     out = out.max(a_).min(b_);
   }
   double quantile(double u) const override {
-    return std::clamp(exp_scalar(log_a_ + u * width_), a_, b_);
+    return std::clamp(exp_kernel(log_a_ + width_ * u), a_, b_);
   }
   double cdf(double x) const override {
     return x <= a_ ? 0.0 : std::min((std::log(x) - log_a_) / width_, 1.0);
@@ -123,7 +104,7 @@ class Normal final : public Distribution {
  public:
   Normal(double mean, double sd) : mean_(mean), sd_(sd) {}
   void quantile(const Ref<const ArrayXd>& u, Ref<ArrayXd> out) const override {
-    for (Index i = 0; i < u.size(); ++i) out[i] = inverse_normal_cdf(u[i]);
+    inverse_normal(u, out);
     out = mean_ + sd_ * out;
   }
   double quantile(double u) const override { return mean_ + sd_ * inverse_normal_cdf(u); }
@@ -144,12 +125,11 @@ class LogNormal final : public Distribution {
  public:
   LogNormal(double mu, double sigma) : mu_(mu), sigma_(sigma) {}
   void quantile(const Ref<const ArrayXd>& u, Ref<ArrayXd> out) const override {
-    for (Index i = 0; i < u.size(); ++i) out[i] = inverse_normal_cdf(u[i]);
-    out = mu_ + sigma_ * out;
-    exp_in_place(out);
+    inverse_normal(u, out);
+    affine_exp(out, mu_, sigma_, out);
   }
   double quantile(double u) const override {
-    return exp_scalar(mu_ + sigma_ * inverse_normal_cdf(u));
+    return exp_kernel(mu_ + sigma_ * inverse_normal_cdf(u));
   }
   double cdf(double x) const override {
     return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - mu_) / sigma_);

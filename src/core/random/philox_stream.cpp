@@ -2,21 +2,47 @@
 
 #include <Random123/philox.h>
 
+#include "core/random/detail/philox_kernels.hpp"
+#include "core/simd/isa.hpp"
+
 namespace costsweep::random {
 namespace {
 
-using Philox = r123::Philox2x64;
-constexpr double kTwoToMinus53 = 0x1.0p-53;
+using Philox = r123::Philox4x32;
 
-double to_open_unit(std::uint64_t bits) noexcept {
-  return (static_cast<double>(bits >> 11) + 0.5) * kTwoToMinus53;
+Philox::ctr_type::value_type low(std::uint64_t x) noexcept {
+  return static_cast<Philox::ctr_type::value_type>(x);
+}
+Philox::ctr_type::value_type high(std::uint64_t x) noexcept {
+  return static_cast<Philox::ctr_type::value_type>(x >> 32);
 }
 
-Philox::ctr_type block_counter(std::uint64_t stream, std::uint64_t draw) noexcept {
-  return Philox::ctr_type{{draw >> 1, stream}};
+Philox::ctr_type philox_words(std::uint64_t seed, std::uint64_t stream,
+                              std::uint64_t counter) noexcept {
+  const Philox philox;
+  return philox(Philox::ctr_type{{low(counter), high(counter), low(stream), high(stream)}},
+                Philox::key_type{{low(seed), high(seed)}});
+}
+
+std::uint64_t join(std::uint32_t low_word, std::uint32_t high_word) noexcept {
+  return (std::uint64_t{high_word} << 32) | low_word;
 }
 
 }  // namespace
+
+namespace detail {
+
+void fill_counters_portable(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_counter,
+                            std::uint64_t n_counters, double* out) noexcept {
+  for (std::uint64_t j = 0; j < n_counters; ++j) {
+    const auto words = philox_words(seed, stream, first_counter + j);
+    const auto* w = words.v;
+    out[2 * j] = open_unit(join(w[0], w[1]));
+    out[2 * j + 1] = open_unit(join(w[2], w[3]));
+  }
+}
+
+}  // namespace detail
 
 std::uint64_t stream_id(std::string_view name) noexcept {
   std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
@@ -27,29 +53,35 @@ std::uint64_t stream_id(std::string_view name) noexcept {
   return hash;
 }
 
+std::uint64_t random_bits(std::uint64_t seed, std::uint64_t stream, std::uint64_t draw) noexcept {
+  const auto words = philox_words(seed, stream, draw >> 1);
+  const auto* w = words.v;
+  return (draw & 1) == 0 ? join(w[0], w[1]) : join(w[2], w[3]);
+}
+
 double uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t draw) noexcept {
-  const Philox philox;
-  const auto out = philox(block_counter(stream, draw), Philox::key_type{{seed}});
-  return to_open_unit(out.v[draw & 1]);
+  return open_unit(random_bits(seed, stream, draw));
 }
 
 void fill_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_draw,
                   Eigen::Ref<Eigen::ArrayXd> out) noexcept {
-  const Philox philox;
-  const Philox::key_type key{{seed}};
   const auto n = static_cast<std::uint64_t>(out.size());
+  double* data = out.data();
   std::uint64_t i = 0;
-  // An odd first draw takes the second word of its counter; afterwards whole counters.
+  // An odd first draw takes the second half of its counter; afterwards whole counters.
   if (n > 0 && (first_draw & 1) != 0) {
-    out[0] = uniform(seed, stream, first_draw);
+    data[0] = uniform(seed, stream, first_draw);
     i = 1;
   }
-  for (; i + 1 < n; i += 2) {
-    const auto words = philox(block_counter(stream, first_draw + i), key);
-    out[static_cast<Eigen::Index>(i)] = to_open_unit(words.v[0]);
-    out[static_cast<Eigen::Index>(i + 1)] = to_open_unit(words.v[1]);
+  const std::uint64_t n_counters = (n - i) / 2;
+  const std::uint64_t first_counter = (first_draw + i) >> 1;
+  if (simd::active_isa() == simd::Isa::kAvx2) {
+    detail::fill_counters_avx2(seed, stream, first_counter, n_counters, data + i);
+  } else {
+    detail::fill_counters_portable(seed, stream, first_counter, n_counters, data + i);
   }
-  if (i < n) out[static_cast<Eigen::Index>(i)] = uniform(seed, stream, first_draw + i);
+  i += 2 * n_counters;
+  if (i < n) data[i] = uniform(seed, stream, first_draw + i);
 }
 
 }  // namespace costsweep::random

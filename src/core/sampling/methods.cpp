@@ -17,14 +17,13 @@ namespace {
 constexpr std::uint64_t kLatinHypercubeKeyDraw = std::uint64_t{1} << 63;
 constexpr std::uint64_t kSobolShiftKeyDraw = kLatinHypercubeKeyDraw + 64;
 
-// The 53 bits k behind a Philox uniform (k + 0.5) 2^-53; the product is exact.
+// The top 53 of the 64 random bits of a key draw.
 std::uint64_t key_bits(std::uint64_t seed, std::uint64_t stream, std::uint64_t key_draw) noexcept {
-  return static_cast<std::uint64_t>(random::uniform(seed, stream, key_draw) * 0x1.0p53);
+  return random::random_bits(seed, stream, key_draw) >> 11;
 }
 
-double to_open_unit(std::uint64_t bits53) noexcept {
-  return (static_cast<double>(bits53) + 0.5) * 0x1.0p-53;
-}
+// random::open_unit of a 53-bit value: its top 52 bits, strictly inside (0, 1).
+double to_open_unit(std::uint64_t bits53) noexcept { return random::open_unit(bits53 << 11); }
 
 void fill_latin_hypercube(std::uint64_t seed, std::uint64_t stream, std::uint64_t n_draws,
                           std::uint64_t first_draw, Eigen::Ref<Eigen::ArrayXd> out) {

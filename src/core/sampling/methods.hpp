@@ -13,8 +13,9 @@
 ///   exactly one point in each interval [k 2^-m, (k + 1) 2^-m) of every dimension, so n_draws
 ///   should be a power of two.
 ///
-/// Keys (Feistel round keys, Sobol shift) are uniforms of the variable's own Philox stream at
-/// draw indices from 2^63 on, which no study reaches, so each key is fixed by (seed, stream).
+/// Keys (Feistel round keys, Sobol shift) are the top 53 random bits of the variable's own Philox
+/// stream at draw indices from 2^63 on, which no study reaches, so each key is fixed by (seed,
+/// stream).
 #include <Eigen/Core>
 #include <cstdint>
 #include <string_view>
@@ -39,7 +40,8 @@ std::string_view method_name(Method plan) noexcept;
 
 /// out[i] = the plan's uniform in (0, 1) for draw first_draw + i of variable `stream` (with
 /// 0-based variable number `dimension`, used by kSobol only) in a study of n_draws draws with
-/// `seed`. kMonteCarlo gives exactly random::fill_uniform. Values have 53-bit resolution except
+/// `seed`. kMonteCarlo gives exactly random::fill_uniform. Values are random::open_unit values
+/// (52-bit resolution, in [2^-53, 1 - 2^-53]; Sobol points keep the top 52 of their 53 bits) except
 /// Latin hypercube ones, which are (stratum + Philox uniform) / n_draws rounded into the stratum.
 /// Throws InputError if n_draws > kMaxDraws or, for kSobol, dimension >= kSobolDimensions;
 /// std::invalid_argument if the block does not lie within [0, n_draws).
