@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
+#include "core/checksum/sha256.hpp"
 #include "core/errors/errors.hpp"
 #include "study/csv.hpp"
 #include "study/detail/text.hpp"
-#include "core/checksum/sha256.hpp"
 
 namespace costsweep::study {
 namespace {

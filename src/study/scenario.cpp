@@ -9,10 +9,10 @@
 #include <set>
 #include <sstream>
 
+#include "core/checksum/sha256.hpp"
 #include "core/random/philox_stream.hpp"
 #include "study/detail/text.hpp"
 #include "study/sensitivity.hpp"
-#include "core/checksum/sha256.hpp"
 
 namespace costsweep::study {
 namespace detail {
