@@ -58,7 +58,15 @@ std::map<std::string, std::vector<int>> index_lines(const std::string& path,
       continue;
     }
     const std::string key = trim(line.substr(0, equals));
-    lines[section.empty() ? key : section + "." + key].push_back(number);
+    if (section.empty()) {
+      // Program_options would take it as a key of no section, which no section then checks.
+      problems.push_back("cannot read " + path + " line " + std::to_string(number) + ": '" + key +
+                         "' comes before any [section]; keys belong to [job], [model], [inputs], "
+                         "[sensitivity], [grid] or [scenario.<name>] (e.g. [job] then " +
+                         key + " = ...)");
+      continue;
+    }
+    lines[section + "." + key].push_back(number);
   }
   close_section();
   if (!problems.empty()) throw ConfigError(problems);

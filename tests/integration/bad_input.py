@@ -133,6 +133,8 @@ CASES = [
      ["key 'job.sead': unknown key", "line 4"]),
     ("set_control_character", GOOD, ["--set", "job.title=a\x01b"],
      ["cannot apply --set: control character 0x01"]),
+    ("key_before_any_section", "model = ishigami\n" + GOOD.replace("model = ishigami\n", ""), [],
+     ["line 1: 'model' comes before any [section]", "[job]"]),
     ("group_named_like_an_input", GOOD + "[sensitivity]\ngroup.x1 = x2\n", [],
      ["cannot name group 'x1'", "line 9", "sensitivity.group.x1"]),
     ("empty_group", GOOD + "[sensitivity]\ngroup.g =\n", [], ["group 'g'", "lists no inputs"]),
