@@ -276,7 +276,14 @@ int show_result(const std::string& path, const ShowOptions& options, std::FILE* 
   } catch (const H5Error& e) {
     throw InputError(e.what());
   }
-  const auto selection = select(result.tables, options);
+  ShowSelection selection;
+  try {
+    selection = select(result.tables, options);
+  } catch (const ConfigError& e) {  // name the file each problem is about
+    std::vector<std::string> problems;
+    for (const auto& problem : e.problems()) problems.push_back(problem + " [" + path + "]");
+    throw ConfigError(problems);
+  }
   if (options.csv) {
     print_csv(result.tables, selection, out);
     return 0;

@@ -93,6 +93,11 @@ def main():
             ok = False
         ok &= expect(cs, [os.path.join(work, "absent.h5")], 2, ["absent.h5", "no such file"])
         ok &= expect(cs, [], 2, ["expected exactly one result file"])
+        # Selections the file cannot satisfy name the file as well as what it has.
+        ok &= expect(cs, [good, "--output", "nope"], 2,
+                     ["cannot show output 'nope'", "outputs: 'y'", f"[{good}]"])
+        ok &= expect(cs, [good, "--scenario", "nope", "--stat", "nope"], 2,
+                     ["cannot show scenario 'nope'", "cannot show stat 'nope'", f"[{good}]"])
     print("show errors:", "ok" if ok else "FAILED")
     sys.exit(0 if ok else 1)
 
