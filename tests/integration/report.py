@@ -220,10 +220,20 @@ def check_errors(c, article):
         f.attrs["costsweep_layout"] = 99
     shutil.copy(article, bad["truncated"])
     os.truncate(bad["truncated"], os.path.getsize(article) // 3)
+    bad["damaged"] = os.path.join(c.work, "damaged.h5")
+    shutil.copy(article, bad["damaged"])
+    with h5py.File(bad["damaged"], "r") as f:
+        offset = f["summary/sd"].id.get_offset()
+    with open(bad["damaged"], "r+b") as f:  # one byte of /summary/sd flipped on disk
+        f.seek(offset + 5)
+        byte = f.read(1)
+        f.seek(offset + 5)
+        f.write(bytes([byte[0] ^ 0x04]))
     cases = [(bad["text"], (), "not an HDF5 file"),
              (bad["foreign"], (), "no 'costsweep_layout' attribute"),
              (bad["newer"], (), "layout 99, newer than this tool reads (1)"),
              (bad["truncated"], (), "not a readable HDF5 file"),
+             (bad["damaged"], (), "dataset '/summary/sd' is damaged"),
              (article, ("--output", "share[Nobody]"), "no output named 'share[Nobody]' "
                                                       "(outputs: 'cost[MiniMax-Text-01]'"),
              (article, ("--scenario", "dear"), "no scenario named 'dear' (scenarios: 'baseline'"),

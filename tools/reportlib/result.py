@@ -1,8 +1,9 @@
 """Reading a costsweep result file (layout 1, README "Result file") into numpy arrays.
 
 Every problem a user can cause (not HDF5, not a costsweep file, a newer layout, a missing or
-misshapen dataset) raises ResultError with the reason; h5py's own exceptions never escape.
+misshapen dataset, values that do not match their checksum) raises ResultError with the reason; h5py's own exceptions never escape.
 """
+import hashlib
 import os
 
 import h5py
@@ -48,9 +49,24 @@ def dataset(f, name):
     return f[name]
 
 
+def verified(d, name):
+    """The dataset's values, checked against the SHA-256 costsweep wrote beside them (its values
+    as little-endian doubles or 64-bit integers; files written before checksums have none)."""
+    raw = d[()]
+    expected = d.attrs.get("sha256")
+    if expected is not None:
+        kind = "<f8" if np.issubdtype(d.dtype, np.floating) else "<i8"
+        expected = expected.decode() if isinstance(expected, bytes) else str(expected)
+        if hashlib.sha256(np.asarray(raw).astype(kind).tobytes()).hexdigest() != expected:
+            raise ResultError(f"dataset '/{name}' is damaged: its values do not match the "
+                              f"checksum written with them")
+    return raw
+
+
 def array(f, name, shape):
     """A float dataset of exactly `shape`."""
-    values = np.asarray(dataset(f, name)[()], dtype=float if name != "summary/count" else np.int64)
+    values = np.asarray(verified(dataset(f, name), name),
+                        dtype=float if name != "summary/count" else np.int64)
     if values.shape != tuple(shape):
         raise ResultError(f"dataset '/{name}' has shape {list(values.shape)}, expected "
                           f"{list(shape)} from the scenario, output and level names")
@@ -114,7 +130,8 @@ def read_scenarios(f, r):
 
 def read_summary(f, r):
     S, O = len(r.scenarios), len(r.outputs)
-    r.levels = np.asarray(dataset(f, "summary/quantile_levels")[()], dtype=float).ravel()
+    r.levels = np.asarray(verified(dataset(f, "summary/quantile_levels"), "summary/quantile_levels"),
+                          dtype=float).ravel()
     r.stats = {name: array(f, "summary/" + name, (S, O)) for name in SUMMARY_STATS}
     r.quantiles = array(f, "summary/quantiles", (S, O, len(r.levels)))
 
