@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/build_info_provenance.hpp"
 #include "cli/commands.hpp"
 #include "cli/job_arguments.hpp"
 #include "core/errors/errors.hpp"
@@ -194,14 +195,10 @@ int command_merge(int argc, char** argv) {
     throw InputError("cannot merge into '" + out + "': folder '" + folder.string() +
                      "' does not exist");
   }
-  std::string command;
-  for (int i = 0; i < argc; ++i) command += (i == 0 ? "" : " ") + std::string(argv[i]);
   const std::string partial = io::partial_name(out);
-  io::OutputLock lock(out, command, partial);
-  if (!lock.stale_note().empty()) {
-    std::fprintf(stderr,
-                 "costsweep: note: %s was left by a run that is no longer alive (%s); taken over\n",
-                 lock.path().c_str(), lock.stale_note().c_str());
+  io::OutputLock lock(out, command_line(argc, argv), partial);
+  if (const auto note = lock.takeover_note(); !note.empty()) {
+    std::fprintf(stderr, "costsweep: %s\n", note.c_str());
   }
   const auto shards = read_shards(inputs);
   driver::MpiEnvironment environment(argc, argv);

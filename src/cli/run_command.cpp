@@ -92,19 +92,15 @@ std::pair<std::string, int> claim_output(const study::Study& study, int argc, ch
     for (const auto& file : scenario->data_files()) inputs.push_back(file.path);
   }
   if (auto problem = io::output_problem(output, inputs); !problem.empty()) return {problem, 2};
-  std::string command;
-  for (int i = 0; i < argc; ++i) command += (i == 0 ? "" : " ") + std::string(argv[i]);
   try {
-    lock.emplace(output, command, partial);
+    lock.emplace(output, command_line(argc, argv), partial);
   } catch (const InputError& e) {
     return {e.what(), 2};
   } catch (const Error& e) {
     return {e.what(), 1};
   }
-  if (!lock->stale_note().empty()) {
-    std::fprintf(stderr,
-                 "costsweep: note: %s was left by a run that is no longer alive (%s); taken over\n",
-                 lock->path().c_str(), lock->stale_note().c_str());
+  if (const auto note = lock->takeover_note(); !note.empty()) {
+    std::fprintf(stderr, "costsweep: %s\n", note.c_str());
   }
   return {{}, 0};
 }

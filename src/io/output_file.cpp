@@ -117,6 +117,12 @@ OutputLock::OutputLock(const std::string& output, const std::string& command,
 
 OutputLock::~OutputLock() { release(); }
 
+std::string OutputLock::takeover_note() const {
+  if (stale_.empty()) return {};
+  return "note: " + path_ + " was left by a run that is no longer alive (" + stale_ +
+         "); taken over";
+}
+
 void OutputLock::release() noexcept {
   if (fd_ < 0) return;
   unlink(path_.c_str());  // while still holding it: a waiting run then locks a fresh file

@@ -31,6 +31,8 @@ class OutputLock {
   void release() noexcept;
   /// What a stale lock file said, or empty.
   const std::string& stale_note() const { return stale_; }
+  /// `note: <lock> was left by a run that is no longer alive (...); taken over`, or empty.
+  std::string takeover_note() const;
   const std::string& path() const { return path_; }
 
  private:
