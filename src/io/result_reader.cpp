@@ -1,7 +1,9 @@
 #include "io/result_reader.hpp"
 
 #include <filesystem>
+#include <string_view>
 
+#include "core/checksum/sha256.hpp"
 #include "io/h5_handle.hpp"
 
 namespace costsweep::io {
@@ -18,8 +20,9 @@ class Reader {
   }
   h5::Handle open_dataset(const std::string& name) const;
   std::vector<hsize_t> dims(const h5::Handle& dataset) const;
-  /// Fails when a numeric dataset's values do not match its checksum.
-  void verify(const h5::Handle& dataset, const std::string& name) const;
+  /// Fails when a numeric dataset's values (just read, as read_as) do not match its checksum.
+  void verify(const h5::Handle& dataset, const std::string& name, std::string_view values,
+              H5T_class_t read_as) const;
   std::vector<double> doubles(const std::string& name) const;
   std::vector<std::int64_t> int64s(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
@@ -56,7 +59,8 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   return n;
 }
 
-void Reader::verify(const h5::Handle& dataset, const std::string& name) const {
+void Reader::verify(const h5::Handle& dataset, const std::string& name, std::string_view values,
+                    H5T_class_t read_as) const {
   if (H5Aexists(dataset.get(), "sha256") <= 0) return;  // written before checksums
   auto attribute = h5::own_attribute(H5Aopen(dataset.get(), "sha256", H5P_DEFAULT),
                                      "open the checksum of " + name);
@@ -65,7 +69,12 @@ void Reader::verify(const h5::Handle& dataset, const std::string& name) const {
   h5::check(H5Aread(attribute.get(), string_type.get(), &text), "read the checksum of " + name);
   const std::string expected = text != nullptr ? text : "";
   H5free_memory(text);
-  if (h5::dataset_digest(dataset.get(), name) != expected) {
+  // The values just read are the digest's input when read as the dataset's own class.
+  auto type = h5::own_type(H5Dget_type(dataset.get()), "get the type of " + name);
+  const std::string digest = H5Tget_class(type.get()) == read_as
+                                 ? sha256_hex(values)
+                                 : h5::dataset_digest(dataset.get(), name);
+  if (digest != expected) {
     fail("dataset '" + name +
          "' is damaged: its values do not match the checksum written with "
          "them (SHA-256 in its 'sha256' attribute); rerun the job or restore the file");
@@ -74,19 +83,22 @@ void Reader::verify(const h5::Handle& dataset, const std::string& name) const {
 
 std::vector<double> Reader::doubles(const std::string& name) const {
   auto dataset = open_dataset(name);
-  verify(dataset, name);
   std::vector<double> values(element_count(dims(dataset)));
   h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "read " + name + " of '" + path_ + "'");
+  verify(dataset, name,
+         {reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double)}, H5T_FLOAT);
   return values;
 }
 
 std::vector<std::int64_t> Reader::int64s(const std::string& name) const {
   auto dataset = open_dataset(name);
-  verify(dataset, name);
   std::vector<std::int64_t> values(element_count(dims(dataset)));
   h5::check(H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "read " + name + " of '" + path_ + "'");
+  verify(dataset, name,
+         {reinterpret_cast<const char*>(values.data()), values.size() * sizeof(std::int64_t)},
+         H5T_INTEGER);
   return values;
 }
 
