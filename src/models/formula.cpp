@@ -208,8 +208,14 @@ ModelPtr FormulaBuilder::build() {
   }
   std::vector<detail::Evaluator> evaluators;
   for (const auto& output : outputs_) {
-    evaluators.push_back(output.expression->bind(constants_, columns));
+    try {
+      evaluators.push_back(output.expression->bind(constants_, columns));
+    } catch (const detail::ExpressionError& e) {
+      problem("cannot use formula '" + output.text + "' for model." + output.key + ": " + e.what(),
+              output.key);
+    }
   }
+  if (!problems_.empty()) throw ConfigError(problems_);
   return std::make_shared<Formula>(std::move(inputs), std::move(outputs), std::move(evaluators),
                                    std::move(order_));
 }

@@ -40,6 +40,17 @@ hardware = {configs}/hardware.csv
 """
 
 # (name, job text or None for "no such file", extra args, expected message fragments)
+FORMULA_BY_ZERO = """[job]
+model = formula
+draws = 1000
+output = {out}
+[model]
+output.y = x1 / z
+const.z = 0
+[inputs]
+x1 = uniform(1, 2)
+"""
+
 CASES = [
     ("bad_spec", GOOD + "x2 = gamma(1, 2)\n", [], ["unknown", "gamma", "line 8", "inputs.x2"]),
     ("p10_above_p90", GOOD + "x2 = lognormal(p10=0.4, p90=0.35)\n", [],
@@ -155,6 +166,15 @@ CASES = [
     ("memory_limit_below_1M", GOOD, ["--set", "job.memory_limit=100K"], ["memory_limit '100K'"]),
     ("bad_statistics_mode", GOOD, ["--set", "job.statistics=fast"],
      ["statistics 'fast'", "auto, memory or streaming"]),
+    # A divisor that is the constant 0, or constants that give an infinity, fail before any draw.
+    ("division_by_zero_constant", FORMULA_BY_ZERO, [],
+     ["model.output.y", "divides by zero: 'z' is 0", "line 6"]),
+    ("division_by_zero_in_a_grid", FORMULA_BY_ZERO.replace("const.z = 0", "const.z = 2") +
+     "[grid]\naxis.model.const.z = 1 | 0\n", [], ["divides by zero: 'z' is 0", "model.const.z=0"]),
+    ("division_by_zero_number", FORMULA_BY_ZERO.replace("x1 / z", "x1 / (2 - 2)"), [],
+     ["divides by zero: '2 - 2' is 0"]),
+    ("constant_log_of_zero", FORMULA_BY_ZERO.replace("x1 / z", "x1 + log(z)"), [],
+     ["'log(z)' is -inf", "model.output.y"]),
 ]
 
 
@@ -165,16 +185,16 @@ model = formula
 draws = 1000
 output = {out}
 [model]
-output.y = x1 / z
-const.z = 0
+output.y = exp(1000 * x1)
 [inputs]
 x1 = uniform(1, 2)
 """
 RUNTIME_CASES = [
-    ("division_by_zero_constant", FORMULA, [],
+    ("overflow_to_infinity", FORMULA, [],
      ["output 'y' of scenario 'baseline'", "an infinite value (e.g. a division by zero) for 1000 draws"]),
-    ("division_by_zero_in_a_grid", FORMULA + "[grid]\naxis.model.const.z = 1 | 0\n", [],
-     ["output 'y' of scenario 'model.const.z=0'", "an infinite value", "for 1000 draws"]),
+    ("overflow_in_a_grid", FORMULA.replace("exp(1000 * x1)", "exp(k * x1)\nconst.k = 1") +
+     "[grid]\naxis.model.const.k = 1 | 1000\n", [],
+     ["output 'y' of scenario 'model.const.k=1000'", "an infinite value", "for 1000 draws"]),
 ]
 
 

@@ -339,6 +339,42 @@ TEST(FormulaTest, ConstantThatIsNotANumberIsAnError) {
                                       "[job.ini line 11, key model.const.a]"}));
 }
 
+TEST(FormulaTest, DivisionByAConstantZeroIsAnErrorBeforeAnyDraw) {
+  EXPECT_EQ(problems_of(Job().set("output.y", "x / z").set("const.z", "0")),
+            (std::vector<std::string>{"cannot use formula 'x / z' for model.output.y: divides by "
+                                      "zero: 'z' is 0, so every draw would be infinite or NaN "
+                                      "[job.ini line 10, key model.output.y]"}));
+  // A divisor that only folds to zero, and one written as the number 0 (-0 too).
+  EXPECT_EQ(problems_of(Job().set("output.y", "x / (2 * (a - 1))").set("const.a", "1")),
+            (std::vector<std::string>{"cannot use formula 'x / (2 * (a - 1))' for "
+                                      "model.output.y: divides by zero: '2 * (a - 1)' is 0, so "
+                                      "every draw would be infinite or NaN [job.ini line 10, key "
+                                      "model.output.y]"}));
+  EXPECT_EQ(problems_of(Job().set("output.y", "x / -0")).size(), 1u);
+  EXPECT_NE(problems_of(Job().set("output.y", "x / -0")).front().find("divides by zero: '-0'"),
+            std::string::npos);
+}
+
+TEST(FormulaTest, ConstantPartsThatAreInfiniteOrNaNAreErrors) {
+  // log(0) = -inf, sqrt(-1) is NaN, 10^400 overflows: all of finite constants.
+  for (const auto& [formula, part] :
+       std::vector<std::pair<std::string, std::string>>{{"x + log(z)", "'log(z)' is -inf"},
+                                                        {"x * sqrt(z - 1)", "'sqrt(z - 1)' is "},
+                                                        {"x * 10^400", "'10^400' is inf"}}) {
+    const auto problems = problems_of(Job().set("output.y", formula).set("const.z", "0"));
+    ASSERT_EQ(problems.size(), 1u) << formula;
+    EXPECT_NE(problems.front().find(part), std::string::npos) << problems.front();
+  }
+}
+
+TEST(FormulaTest, DivisionByAnInputOrANonZeroConstantIsAccepted) {
+  EXPECT_DOUBLE_EQ(value_of("x / w", {{"x", 3}, {"w", 4}}), 0.75);
+  EXPECT_EQ(problems_of(Job().set("output.y", "x / z").set("const.z", "4")),
+            (std::vector<std::string>{"(no error)"}));
+  // 1/x at x = 0 is a draw's own infinity: reported at run time, with the draws it affects.
+  EXPECT_TRUE(std::isinf(value_of("1 / x", {{"x", 0}})));
+}
+
 TEST(FormulaTest, NamesThatCannotBeVariablesAreErrors) {
   EXPECT_EQ(problems_of(Job().set("output.a.b", "1").set("output.2x", "1")),
             (std::vector<std::string>{

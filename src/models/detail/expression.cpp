@@ -260,8 +260,86 @@ double fold_value(Op op, double a, double b) {
   return out[0];
 }
 
+std::string number_text(double value) {
+  char text[32];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  return ec == std::errc() ? std::string(text, end) : std::string("?");
+}
+
+std::string_view op_text(Op op) {
+  switch (op) {
+    case Op::kAdd:
+      return " + ";
+    case Op::kSubtract:
+      return " - ";
+    case Op::kMultiply:
+      return " * ";
+    case Op::kDivide:
+      return " / ";
+    case Op::kPower:
+      return "^";
+    default:
+      for (const auto& f : kFunctions) {
+        if (f.op == op) return f.name;
+      }
+      return "?";
+  }
+}
+
+/// Appends the subtree at node, written out again (parentheses around every compound operand),
+/// to text: for messages.
+void append_text(const std::vector<Node>& nodes, int node, std::string& text) {
+  const Node& n = nodes[static_cast<std::size_t>(node)];
+  const auto operand = [&](int i) {
+    const Op op = nodes[static_cast<std::size_t>(i)].op;
+    const bool atomic = op == Op::kNumber || op == Op::kVariable || op >= Op::kMin;
+    if (!atomic) text.push_back('(');
+    append_text(nodes, i, text);
+    if (!atomic) text.push_back(')');
+  };
+  switch (n.op) {
+    case Op::kNumber:
+      text.append(number_text(n.value));
+      return;
+    case Op::kVariable:
+      text.append(n.name);
+      return;
+    case Op::kColumn:
+      text.append("column ").append(std::to_string(n.column));
+      return;
+    case Op::kNegate:
+      text.push_back('-');
+      operand(n.left);
+      return;
+    case Op::kAdd:
+    case Op::kSubtract:
+    case Op::kMultiply:
+    case Op::kDivide:
+    case Op::kPower:
+      operand(n.left);
+      text.append(op_text(n.op));
+      operand(n.right);
+      return;
+    default:
+      text.append(op_text(n.op)).push_back('(');
+      append_text(nodes, n.left, text);
+      if (!is_unary(n.op)) {
+        text.append(", ");
+        append_text(nodes, n.right, text);
+      }
+      text.push_back(')');
+  }
+}
+
+std::string text_of(const std::vector<Node>& nodes, int node) {
+  std::string text;
+  append_text(nodes, node, text);
+  return text;
+}
+
 /// Copies the subtree at node into out, binding variables and folding constants; returns its
-/// index in out.
+/// index in out. A division by a part that folds to 0, and a part of finite constants that folds
+/// to an infinity or NaN, would make every draw infinite or NaN: they are refused.
 int fold(const std::vector<Node>& in, int node, const std::map<std::string, double>& constants,
          const std::map<std::string, int>& columns, std::vector<Node>& out) {
   Node n = in[static_cast<std::size_t>(node)];
@@ -275,11 +353,23 @@ int fold(const std::vector<Node>& in, int node, const std::map<std::string, doub
     n.left = fold(in, n.left, constants, columns, out);
     if (!is_unary(n.op)) n.right = fold(in, n.right, constants, columns, out);
     const auto number = [&](int i) { return out[static_cast<std::size_t>(i)].op == Op::kNumber; };
+    if (n.op == Op::kDivide && number(n.right) &&
+        out[static_cast<std::size_t>(n.right)].value == 0) {
+      const Node& divisor = in[static_cast<std::size_t>(in[static_cast<std::size_t>(node)].right)];
+      throw ExpressionError(
+          "divides by zero: '" + text_of(in, in[static_cast<std::size_t>(node)].right) + "'" +
+          (divisor.op == Op::kNumber ? "" : " is 0") + ", so every draw would be infinite or NaN");
+    }
     if (number(n.left) && (is_unary(n.op) || number(n.right))) {
       const double a = out[static_cast<std::size_t>(n.left)].value;
       const double b = is_unary(n.op) ? 0.0 : out[static_cast<std::size_t>(n.right)].value;
       out.resize(static_cast<std::size_t>(n.left));  // the operands are the last nodes of out
-      n = {Op::kNumber, fold_value(n.op, a, b), {}, -1, -1, -1};
+      const double value = fold_value(n.op, a, b);
+      if (!std::isfinite(value) && std::isfinite(a) && std::isfinite(b)) {
+        throw ExpressionError("'" + text_of(in, node) + "' is " + number_text(value) +
+                              ", so every draw would be infinite or NaN");
+      }
+      n = {Op::kNumber, value, {}, -1, -1, -1};
     }
   }
   out.push_back(n);

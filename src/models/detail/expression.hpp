@@ -70,7 +70,8 @@ class Expression {
   std::vector<std::string> variables() const;
 
   /// Replaces each variable by its constant or its column and folds constant subtrees.
-  /// Precondition: every variable is a key of constants or of columns.
+  /// Precondition: every variable is a key of constants or of columns. Throws ExpressionError
+  /// when a divisor folds to 0 or a part made of finite constants folds to an infinity or NaN.
   Evaluator bind(const std::map<std::string, double>& constants,
                  const std::map<std::string, int>& columns) const;
 
