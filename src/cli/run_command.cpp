@@ -159,9 +159,9 @@ int command_run(int argc, char** argv) {
   try {
     report = driver::run(*study, comm, options);
   } catch (const driver::Interrupted& e) {
-    std::fprintf(stderr, "costsweep: %s\n", e.what());
     std::remove(options.partial_path.c_str());
     if (lock) lock->release();
+    std::fprintf(stderr, "costsweep: %s\n", e.what());
     // A rank may wait in a collective call for one that stopped: end them all.
     if (comm.size() > 1) comm.abort(driver::kInterruptedStatus);
     return driver::kInterruptedStatus;

@@ -10,6 +10,7 @@
 #include "driver/detail/evaluate.hpp"
 #include "driver/detail/layout.hpp"
 #include "driver/detail/owned_rows.hpp"
+#include "driver/interrupt.hpp"
 #include "driver/tornado.hpp"
 #include "io/output_file.hpp"
 #include "io/result_writer.hpp"
@@ -275,7 +276,8 @@ RunReport run(const study::Study& study, const Communicator& comm, const RunOpti
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   auto provenance = run_provenance(study, n, options, comm.size(), start, report.wall_seconds);
   if (!stopping.empty()) provenance["stopping"] = stopping;
-  writer.finish(result_header(study, shard.first, shard.last, n), provenance);
+  // Ranks orphaned by a killed launcher never publish: a rerun may already own the output.
+  writer.finish(result_header(study, shard.first, shard.last, n), provenance, launcher_problem);
   return report;
 }
 

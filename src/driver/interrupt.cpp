@@ -1,13 +1,25 @@
 #include "driver/interrupt.hpp"
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdlib>
 
 namespace costsweep::driver {
 namespace {
 
 volatile std::sig_atomic_t received = 0;
+pid_t launcher = 0;  // the parent that launched this rank, or 0 when not started by a launcher
 
 extern "C" void record_signal(int signal) { received = signal; }
+
+bool started_by_launcher() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -17,6 +29,22 @@ void install_interrupt_handlers() {
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   for (const int signal : {SIGTERM, SIGINT, SIGUSR1}) sigaction(signal, &action, nullptr);
+  struct sigaction hangup {};
+  sigaction(SIGHUP, nullptr, &hangup);
+  const bool watch = launcher == 0 && started_by_launcher();
+  if (watch || hangup.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
+  if (watch) {
+    // A dead launcher's pipes must not kill the rank before it has cleaned up.
+    std::signal(SIGPIPE, SIG_IGN);
+    launcher = getppid();
+    prctl(PR_SET_PDEATHSIG, SIGHUP);
+    if (getppid() != launcher) received = SIGHUP;  // it died before the request
+  }
+}
+
+std::string launcher_problem() {
+  if (launcher == 0 || getppid() == launcher) return {};
+  return "its launcher (pid " + std::to_string(launcher) + ") died";
 }
 
 int pending_signal() noexcept { return received; }
@@ -29,6 +57,10 @@ std::string signal_name(int signal) {
       return "SIGINT";
     case SIGUSR1:
       return "SIGUSR1";
+    case SIGHUP: {
+      const auto problem = launcher_problem();
+      return problem.empty() ? "SIGHUP" : "SIGHUP (" + problem + ")";
+    }
     default:
       return "signal " + std::to_string(signal);
   }

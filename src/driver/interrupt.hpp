@@ -13,8 +13,14 @@ namespace costsweep::driver {
 /// The exit status of an interrupted run: nothing was written; run it again.
 inline constexpr int kInterruptedStatus = 3;
 
-/// Installs the handlers (idempotent).
+/// Installs the handlers (idempotent). SIGHUP too, unless it is ignored (nohup). A process
+/// started by an MPI launcher (mpirun, srun: OMPI_COMM_WORLD_SIZE, PMIX_RANK or PMI_RANK set)
+/// also asks the kernel for SIGHUP when its parent, the launcher, dies (PR_SET_PDEATHSIG), so
+/// ranks orphaned by a killed mpirun stop at their next block instead of running on.
 void install_interrupt_handlers();
+/// Why this process must not publish a result: "its launcher (pid N) died" when it was started
+/// by a launcher that is gone; empty otherwise.
+std::string launcher_problem();
 /// The signal received since the handlers were installed, or 0.
 int pending_signal() noexcept;
 /// "SIGTERM", "SIGINT", "SIGUSR1" or "signal N".

@@ -249,7 +249,8 @@ void add_checksums(hid_t file) {
 
 /// Rank 0's serial part of finish(): everything with strings, then the rename.
 void write_serial_part(const std::string& partial, const std::string& final_path,
-                       const ResultHeader& header, const Provenance& provenance) {
+                       const ResultHeader& header, const Provenance& provenance,
+                       const std::function<std::string()>& refuse_publish) {
   auto file = h5::own_file(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
                            "reopen result file '" + partial + "'");
   write_attribute(file.get(), "costsweep_layout", AttributeValue{kLayoutVersion});
@@ -262,6 +263,11 @@ void write_serial_part(const std::string& partial, const std::string& final_path
   for (const auto& [name, value] : provenance) write_attribute(group.get(), name, value);
   group.close();
   file.close();
+  if (refuse_publish) {
+    if (const auto why = refuse_publish(); !why.empty()) {
+      throw RuntimeError("not publishing " + final_path + ": " + why);
+    }
+  }
   publish(partial, final_path);
 }
 
@@ -464,13 +470,14 @@ void ResultWriter::write_sample_block(const std::string& kind, const SamplePiece
             "write samples '" + kind + "'");
 }
 
-void ResultWriter::finish(const ResultHeader& header, const Provenance& provenance) {
+void ResultWriter::finish(const ResultHeader& header, const Provenance& provenance,
+                          const std::function<std::string()>& refuse_publish) {
   samples_.clear();
   file_.close();  // Collective.
   std::string error;
   if (rank_ == 0) {
     try {
-      write_serial_part(partial_path_, final_path_, header, provenance);
+      write_serial_part(partial_path_, final_path_, header, provenance, refuse_publish);
     } catch (const std::exception& e) {
       error = e.what();
     }

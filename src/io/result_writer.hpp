@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <Eigen/Core>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,7 +53,10 @@ class ResultWriter {
   /// it alone (parallel HDF5 cannot write variable-length strings) to write the names, the
   /// scenario table, dimension scales and /provenance, closes it and renames it to its final
   /// name. Throws H5Error or RuntimeError on every rank when any step fails on rank 0.
-  void finish(const ResultHeader& header, const Provenance& provenance);
+  /// refuse_publish, when set, is asked on rank 0 just before the rename: a non-empty answer
+  /// (why this process must not publish, e.g. its launcher died) is thrown instead.
+  void finish(const ResultHeader& header, const Provenance& provenance,
+              const std::function<std::string()>& refuse_publish = {});
 
   const std::string& partial_path() const { return partial_path_; }
 

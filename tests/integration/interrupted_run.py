@@ -1,5 +1,6 @@
-"""A run killed mid-way (SIGKILL, SIGTERM, SIGINT) leaves no file under the final name; a run
-that finishes leaves exactly the final file and no partial one."""
+"""A run killed mid-way (SIGKILL, SIGTERM, SIGINT, or mpirun alone killed) leaves no file under
+the final name; a rerun equals a clean run; a run that finishes leaves exactly the final file and
+no partial one."""
 import glob
 import os
 import signal
@@ -26,6 +27,48 @@ def kill_midway(command, out, sig, cwd):
     assert not os.path.exists(out), f"{signal.Signals(sig).name}: a file exists under the final name"
 
 
+def processes_writing(out):
+    """Pids of the processes whose command line names out."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if out.encode() in f.read().split(b"\0"):
+                    pids.append(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def kill_launcher_alone(args, job, out, work):
+    """SIGKILL of mpirun alone: its orphaned ranks stop at their next block, publish nothing and
+    leave neither the temporary file nor the lock behind."""
+    command = [args.mpiexec, "--oversubscribe", "-np", "2", args.costsweep, "run", job, "-q",
+               "-o", out, "--draws", "3e8"]
+    launcher = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while not glob.glob(out + ".*.partial") and time.time() < deadline:
+        time.sleep(0.01)
+    assert glob.glob(out + ".*.partial"), "mpirun: the partial file never appeared"
+    time.sleep(0.3)
+    ranks = [p for p in processes_writing(out) if p != launcher.pid]
+    assert len(ranks) >= 2, f"expected the 2 ranks of mpirun, found {ranks}"
+    launcher.kill()
+    launcher.wait(timeout=60)
+    deadline = time.time() + 30
+    while any(os.path.exists(f"/proc/{p}") for p in ranks) and time.time() < deadline:
+        time.sleep(0.05)
+    alive = [p for p in ranks if os.path.exists(f"/proc/{p}")]
+    for p in alive:  # do not leave them running whatever the outcome
+        os.kill(p, signal.SIGKILL)
+    assert not alive, f"ranks {alive} ran on for 30 s after their launcher was killed"
+    left = glob.glob(out + "*")
+    assert not left, f"ranks orphaned by a killed mpirun left {left}"
+
+
 def main():
     args = harness.arguments()
     job = os.path.join(args.jobs, "ishigami.ini")
@@ -36,6 +79,16 @@ def main():
         for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
             kill_midway(long_run, out, sig, work)
             kill_midway([args.mpiexec, "--oversubscribe", "-np", "2"] + long_run, out, sig, work)
+        kill_launcher_alone(args, job, out, work)
+        # A rerun after all that equals a clean run.
+        clean = os.path.join(work, "clean.h5")
+        for path in (out, clean):
+            subprocess.run([args.costsweep, "run", job, "-q", "-o", path, "--draws", "20000"],
+                           check=True, stdout=subprocess.DEVNULL, cwd=work)
+        diff = subprocess.run(["h5diff", "--exclude-path", "/provenance", out, clean],
+                              capture_output=True, text=True)
+        assert diff.returncode == 0, "a rerun differs from a clean run: " + diff.stdout[-500:]
+        os.remove(out)
         # SIGTERM, SIGINT and SIGUSR1 stop a run at its next block: a message, exit status 3,
         # no temporary or lock file left.
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
