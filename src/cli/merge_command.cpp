@@ -139,7 +139,12 @@ void merge(const std::vector<Shard>& shards, const std::string& out, const std::
       bool created = false;
       std::uint64_t row = 0;
       for (const auto& shard : shards) {
-        const auto values = io::read_samples(shard.path, kind, dims);
+        std::vector<double> values;
+        try {
+          values = io::read_samples(shard.path, kind, dims);
+        } catch (const H5Error& e) {  // a damaged or unreadable shard: the input's fault
+          throw InputError(e.what());
+        }
         if (!created) writer.create_samples(kind, n_rows, dims[1], dims[2]);
         created = true;
         std::vector<Eigen::ArrayXXd> blocks;

@@ -13,6 +13,9 @@ class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
   ResultFile read();
+  /// Fails when a numeric dataset's values (just read, as read_as) do not match its checksum.
+  void verify(const h5::Handle& dataset, const std::string& name, std::string_view values,
+              H5T_class_t read_as) const;
 
  private:
   void fail(const std::string& reason) const {
@@ -20,9 +23,6 @@ class Reader {
   }
   h5::Handle open_dataset(const std::string& name) const;
   std::vector<hsize_t> dims(const h5::Handle& dataset) const;
-  /// Fails when a numeric dataset's values (just read, as read_as) do not match its checksum.
-  void verify(const h5::Handle& dataset, const std::string& name, std::string_view values,
-              H5T_class_t read_as) const;
   std::vector<double> doubles(const std::string& name) const;
   std::vector<std::int64_t> int64s(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
@@ -331,6 +331,9 @@ std::vector<double> read_samples(const std::string& path, const std::string& kin
   std::vector<double> values(d[0] * d[1] * d[2]);
   h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
             "read " + name + " of '" + path + "'");
+  Reader(path).verify(
+      dataset, name, {reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double)},
+      H5T_FLOAT);
   return values;
 }
 

@@ -1,6 +1,7 @@
 """`costsweep show` on a missing, corrupted, foreign or newer-layout file, or with bad usage:
 a clear one-line error and exit status 2 (bad input, as for merge and tools/report), never a
 crash."""
+import hashlib
 import os
 import shutil
 import subprocess
@@ -89,6 +90,34 @@ def main():
                                 capture_output=True, text=True)
         if merged.returncode != 2 or "'summary/quantiles' is damaged" not in merged.stderr:
             print(f"FAIL merge of a damaged shard: status {merged.returncode}, "
+                  f"{merged.stderr.strip()!r}")
+            ok = False
+        # Samples carry a checksum too (written by every rank, digested on rank 0 in pieces:
+        # 3 x 3e6 input draws exceed one 8 Mi-value read), the SHA-256 of their values computed
+        # here whole; a damaged sample byte stops merge.
+        sampled = os.path.join(work, "sampled.h5")
+        subprocess.run([cs, "run", os.path.join(args.jobs, "ishigami.ini"), "-q", "-o", sampled,
+                        "--draws", "3e6", "--set", "job.save_samples=yes"],
+                       check=True, stdout=subprocess.DEVNULL)
+        with h5py.File(sampled, "r") as f:
+            for kind in ("inputs", "outputs"):
+                d = f["samples/" + kind]
+                digest = hashlib.sha256(d[()].astype("<f8").tobytes()).hexdigest()
+                stored = d.attrs.get("sha256")
+                stored = stored.decode() if isinstance(stored, bytes) else stored
+                if stored != digest:
+                    print(f"FAIL samples/{kind}: checksum {stored!r}, values give {digest}")
+                    ok = False
+            offset = f["samples/outputs"].id.get_chunk_info(0).byte_offset
+        with open(sampled, "r+b") as f:
+            f.seek(offset + 5)
+            byte = f.read(1)
+            f.seek(offset + 5)
+            f.write(bytes([byte[0] ^ 0x01]))
+        merged = subprocess.run([cs, "merge", "-o", os.path.join(work, "merged_samples.h5"), sampled],
+                                capture_output=True, text=True)
+        if merged.returncode != 2 or "'samples/outputs' is damaged" not in merged.stderr:
+            print(f"FAIL merge of damaged samples: status {merged.returncode}, "
                   f"{merged.stderr.strip()!r}")
             ok = False
         ok &= expect(cs, [os.path.join(work, "absent.h5")], 2, ["absent.h5", "no such file"])
