@@ -1,6 +1,7 @@
 // `costsweep run`: every rank builds the job's study from what rank 0 read, then runs it.
 #include <cstdio>
 #include <map>
+#include <new>
 #include <optional>
 #include <set>
 
@@ -168,13 +169,20 @@ int command_run(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::remove(options.partial_path.c_str());
     if (lock) lock->release();
+    const std::string what = dynamic_cast<const std::bad_alloc*>(&e) == nullptr
+                                 ? printable(e.what())
+                                 : "out of memory on rank " + std::to_string(comm.rank()) +
+                                       " (the run was sized at " +
+                                       driver::format_bytes(need.total) + " per rank within " +
+                                       driver::format_bytes(limit.bytes) + " from " + limit.source +
+                                       "): lower job.memory_limit, set job.statistics = streaming "
+                                       "or use more ranks";
     if (comm.size() == 1) {  // no other rank to stop: no MPI_ABORT banner under the message
-      std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
+      std::fprintf(stderr, "costsweep: error: %s\n", what.c_str());
       return 1;
     }
     // Other ranks may wait in a collective call: end the whole job rather than hang.
-    std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(),
-                 printable(e.what()).c_str());
+    std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), what.c_str());
     comm.abort(1);
   }
   if (lock) lock->release();

@@ -250,6 +250,7 @@ def main():
         for name, text, extra, fragments in RUNTIME_CASES:
             failures += not run_case(args.costsweep, args.mpiexec, work, name, text, extra,
                                      fragments, 1, status=1)
+        failures += not out_of_memory(args.costsweep, work)
         if os.geteuid() != 0:  # root reads anything, so unreadable files are tested as a user only
             unreadable = os.path.join(work, "unreadable.ini")
             with open(unreadable, "w") as f:
@@ -260,6 +261,26 @@ def main():
     print(f"bad input: {len(CASES)} malformed jobs, {len(RUNTIME_CASES)} failing models, "
           f"{failures} failures")
     sys.exit(1 if failures else 0)
+
+
+def out_of_memory(costsweep, work):
+    """A run allowed more memory than the process gets (job.memory_limit set too high) fails with
+    a message saying so and what to change, not a bare std::bad_alloc, and writes nothing."""
+    import resource
+    job = os.path.join(work, "oom.ini")
+    out = os.path.join(work, "oom.h5")
+    with open(job, "w") as f:
+        f.write(GOOD.format(out=out))
+    limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+    done = subprocess.run([costsweep, "run", job, "-q", "--draws", "1e8", "--set",
+                           "job.memory_limit=100G", "--set", "job.statistics=memory"],
+                          capture_output=True, text=True, preexec_fn=limit, timeout=120)
+    ok = (done.returncode == 1 and "out of memory on rank 0" in done.stderr and
+          "job.statistics = streaming" in done.stderr and
+          not [p for p in os.listdir(work) if p.startswith("oom.h5")])
+    if not ok:
+        print(f"FAIL out_of_memory: exit {done.returncode}, {done.stderr.strip()[:300]!r}")
+    return ok
 
 
 def run_good(costsweep, work):
