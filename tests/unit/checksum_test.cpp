@@ -1,8 +1,8 @@
-#include "core/checksum/sha256.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "core/checksum/sha256.hpp"
 
 // Expected digests are the FIPS 180-2 test vectors and `printf ... | sha256sum`.
 
