@@ -31,9 +31,16 @@ costsweep_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${COSTSWEEP_LAUNCHER:=srun --mpi=pmix}"
 
 # The costsweep binary, as seen from the compute nodes. Default: the Release build of this
-# repository (tools/build). Empty or unset: the default. The tests set it to the build under
-# test.
-: "${COSTSWEEP:=$costsweep_root/build/release/src/costsweep}"
+# repository (tools/build), or, for scripts installed by `cmake --install` (in
+# <prefix>/share/costsweep/slurm), <prefix>/bin/costsweep. Empty or unset: the default. The tests
+# set it to the build under test.
+if [[ -z ${COSTSWEEP:-} ]]; then
+  if [[ ! -d $costsweep_root/src && -x $costsweep_root/../../bin/costsweep ]]; then
+    COSTSWEEP=$(cd "$costsweep_root/../../bin" && pwd)/costsweep
+  else
+    COSTSWEEP=$costsweep_root/build/release/src/costsweep
+  fi
+fi
 
 # ---- no settings below: helpers used by the scripts ----
 
