@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -95,16 +94,14 @@ void StudyBuilder::read_axis(const JobEntry& entry) {
   std::set<std::string> labels;
   std::string text = entry.value;
   std::size_t start = 0;
-  static const std::regex labelled(R"(^\s*([A-Za-z_][A-Za-z0-9_.+-]*)\s*:\s*(.*?)\s*$)");
   while (true) {
     const auto bar = text.find('|', start);
     const std::string item =
         text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-    std::smatch m;
     std::string label, value;
-    if (std::regex_match(item, m, labelled) && m[2].str().rfind("//", 0) != 0) {
-      label = m[1];
-      value = m[2];
+    if (auto labelled = detail::split_label(item)) {
+      label = std::move(labelled->label);
+      value = std::move(labelled->value);
     } else {
       value = trim(item);
       label = value.empty() ? "none" : value;

@@ -159,4 +159,29 @@ std::string text_problem(std::string_view text) {
   return {};
 }
 
+std::optional<detail::Labelled> detail::split_label(std::string_view item) {
+  const auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
+  const auto is_alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0;
+  while (i < item.size() && is_space(item[i])) ++i;
+  const std::size_t first = i;
+  if (i == item.size() || !(is_alpha(item[i]) || item[i] == '_')) return std::nullopt;
+  ++i;
+  while (i < item.size() && (is_alpha(item[i]) || is_digit(item[i]) || item[i] == '_' ||
+                             item[i] == '.' || item[i] == '+' || item[i] == '-')) {
+    ++i;
+  }
+  const std::size_t last = i;
+  while (i < item.size() && is_space(item[i])) ++i;
+  if (i == item.size() || item[i] != ':') return std::nullopt;
+  std::string_view rest = item.substr(i + 1);
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
+  if (rest.starts_with("//")) return std::nullopt;
+  return Labelled{std::string(item.substr(first, last - first)), std::string(rest)};
+}
+
 }  // namespace costsweep::study

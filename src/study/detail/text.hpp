@@ -23,4 +23,13 @@ std::optional<std::uint64_t> parse_size(const std::string& text);
 std::vector<std::string> split_list(const std::string& text);
 std::string join(const std::vector<std::string>& items);
 
+/// A labelled value `label: value`: the label a name ([A-Za-z_] then [A-Za-z0-9_.+-]), spaces
+/// around it and the value trimmed; nullopt when item is not of that form or the value starts
+/// with `//` (so `https://...` is a value, not label `https`).
+struct Labelled {
+  std::string label;
+  std::string value;
+};
+std::optional<Labelled> split_label(std::string_view item);
+
 }  // namespace costsweep::study::detail
