@@ -1,5 +1,6 @@
 #include "io/result_reader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 
@@ -8,6 +9,60 @@
 
 namespace costsweep::io {
 namespace {
+
+/// How many values an attribute holds: 1 for a scalar, 0 for an empty one.
+hssize_t value_count(hid_t attribute) {
+  auto space = h5::own_space(H5Aget_space(attribute), "get attribute dataspace");
+  return std::max<hssize_t>(H5Sget_simple_extent_npoints(space.get()), 0);
+}
+
+const char* class_name(H5T_class_t kind) {
+  switch (kind) {
+    case H5T_INTEGER:
+      return "integer";
+    case H5T_FLOAT:
+      return "float";
+    case H5T_STRING:
+      return "string";
+    case H5T_COMPOUND:
+      return "compound";
+    case H5T_ENUM:
+      return "enum";
+    case H5T_ARRAY:
+      return "array";
+    case H5T_VLEN:
+      return "variable-length sequence";
+    case H5T_OPAQUE:
+      return "opaque";
+    case H5T_BITFIELD:
+      return "bitfield";
+    case H5T_REFERENCE:
+      return "reference";
+    case H5T_TIME:
+      return "time";
+    default:
+      return "unknown";
+  }
+}
+
+/// The one string of a string attribute, variable-length (as costsweep and h5py write it) or
+/// fixed-length (numpy bytes), its padding removed.
+std::string read_string(hid_t attribute, const std::string& what) {
+  auto type = h5::own_type(H5Aget_type(attribute), what);
+  if (H5Tis_variable_str(type.get()) > 0) {
+    auto string_type = h5::utf8_string_type();
+    char* text = nullptr;
+    h5::check(H5Aread(attribute, string_type.get(), &text), what);
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type.get()), '\0');
+  h5::check(H5Aread(attribute, type.get(), value.data()), what);
+  value.resize(std::min(value.find('\0'), value.size()));
+  while (!value.empty() && value.back() == ' ') value.pop_back();
+  return value;
+}
 
 class Reader {
  public:
@@ -31,6 +86,11 @@ class Reader {
                                                 std::size_t columns, std::size_t n_rows) const;
   std::int64_t int_attribute(const std::string& object, const std::string& name) const;
   double double_attribute(const std::string& object, const std::string& name) const;
+  /// The attribute `name` of `object`, checked to hold one value of class `want` (a float
+  /// attribute may also be an integer): a hostile file's array or string is refused here
+  /// instead of read past a one-value buffer.
+  h5::Handle one_value_attribute(hid_t object, const std::string& object_name,
+                                 const std::string& name, H5T_class_t want) const;
   Provenance provenance() const;
 
   std::string path_;
@@ -62,13 +122,8 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
 void Reader::verify(const h5::Handle& dataset, const std::string& name, std::string_view values,
                     H5T_class_t read_as) const {
   if (H5Aexists(dataset.get(), "sha256") <= 0) return;  // written before checksums
-  auto attribute = h5::own_attribute(H5Aopen(dataset.get(), "sha256", H5P_DEFAULT),
-                                     "open the checksum of " + name);
-  auto string_type = h5::utf8_string_type();
-  char* text = nullptr;
-  h5::check(H5Aread(attribute.get(), string_type.get(), &text), "read the checksum of " + name);
-  const std::string expected = text != nullptr ? text : "";
-  H5free_memory(text);
+  auto attribute = one_value_attribute(dataset.get(), name, "sha256", H5T_STRING);
+  const std::string expected = read_string(attribute.get(), "read the checksum of " + name);
   // The values just read are the digest's input when read as the dataset's own class.
   auto type = h5::own_type(H5Dget_type(dataset.get()), "get the type of " + name);
   const std::string digest = H5Tget_class(type.get()) == read_as
@@ -133,10 +188,28 @@ std::vector<std::vector<std::string>> Reader::rows_of(const std::vector<std::str
   return rows;
 }
 
+h5::Handle Reader::one_value_attribute(hid_t object, const std::string& object_name,
+                                       const std::string& name, H5T_class_t want) const {
+  auto attribute = h5::own_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT),
+                                     "open attribute " + name + " of " + object_name);
+  auto type = h5::own_type(H5Aget_type(attribute.get()), "get the type of attribute " + name);
+  const H5T_class_t kind = H5Tget_class(type.get());
+  const hssize_t count = value_count(attribute.get());
+  const bool class_ok = kind == want || (want == H5T_FLOAT && kind == H5T_INTEGER);
+  if (!class_ok || count != 1) {
+    const char* what = want == H5T_STRING    ? "one string"
+                       : want == H5T_INTEGER ? "one integer"
+                                             : "one number";
+    fail("attribute '" + name + "' of '" + object_name + "' must be " + what + ", but it holds " +
+         std::to_string(count) + " value" + (count == 1 ? "" : "s") + " of HDF5 class " +
+         class_name(kind) + " (damaged, or not written by costsweep)");
+  }
+  return attribute;
+}
+
 double Reader::double_attribute(const std::string& object, const std::string& name) const {
-  auto attribute = h5::own_attribute(
-      H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-      "open attribute " + name + " of " + object);
+  auto group = h5::own_group(H5Gopen2(file_.get(), object.c_str(), H5P_DEFAULT), "open " + object);
+  auto attribute = one_value_attribute(group.get(), object, name, H5T_FLOAT);
   double value = 0;
   h5::check(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value), "read attribute " + name);
   return value;
@@ -147,9 +220,8 @@ std::int64_t Reader::int_attribute(const std::string& object, const std::string&
     H5Eclear2(H5E_DEFAULT);
     fail("attribute '" + name + "' of '" + object + "' is missing");
   }
-  auto attribute = h5::own_attribute(
-      H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-      "open attribute " + name);
+  auto group = h5::own_group(H5Gopen2(file_.get(), object.c_str(), H5P_DEFAULT), "open " + object);
+  auto attribute = one_value_attribute(group.get(), object, name, H5T_INTEGER);
   std::int64_t value = 0;
   h5::check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), "read attribute " + name);
   return value;
@@ -159,10 +231,10 @@ std::int64_t Reader::layout_version() const {
   if (H5Aexists(file_.get(), "costsweep_layout") <= 0) {
     fail("it is an HDF5 file but not a costsweep result (no 'costsweep_layout' attribute)");
   }
-  auto attribute = h5::own_attribute(H5Aopen(file_.get(), "costsweep_layout", H5P_DEFAULT),
-                                     "open attribute costsweep_layout");
+  auto attribute = one_value_attribute(file_.get(), "/", "costsweep_layout", H5T_INTEGER);
   std::int64_t version = 0;
   h5::check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &version), "read costsweep_layout");
+  if (version < 1) fail("its 'costsweep_layout' is " + std::to_string(version) + ", not 1 or more");
   return version;
 }
 
@@ -176,19 +248,24 @@ herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* 
   }
 }
 
+/// A provenance attribute as costsweep wrote it (one string, integer or number); anything else a
+/// tool added (arrays, compounds, empty values) is kept as a short description, never read into
+/// a one-value buffer.
 void read_attribute(hid_t object, const std::string& name, Provenance& provenance) {
   auto attribute =
       h5::own_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
   auto type = h5::own_type(H5Aget_type(attribute.get()), "get attribute type");
-  switch (H5Tget_class(type.get())) {
-    case H5T_STRING: {
-      auto string_type = h5::utf8_string_type();
-      char* text = nullptr;
-      h5::check(H5Aread(attribute.get(), string_type.get(), &text), "read attribute");
-      provenance[name] = std::string(text != nullptr ? text : "");
-      H5free_memory(text);
+  const H5T_class_t kind = H5Tget_class(type.get());
+  const hssize_t count = value_count(attribute.get());
+  if (count != 1 || (kind != H5T_STRING && kind != H5T_INTEGER && kind != H5T_FLOAT)) {
+    provenance[name] = "(" + std::to_string(count) + " value" + (count == 1 ? "" : "s") +
+                       " of HDF5 class " + class_name(kind) + ", not shown)";
+    return;
+  }
+  switch (kind) {
+    case H5T_STRING:
+      provenance[name] = read_string(attribute.get(), "read attribute " + name);
       break;
-    }
     case H5T_INTEGER: {
       if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
         std::uint64_t value = 0;
@@ -243,6 +320,16 @@ ResultFile Reader::read() {
   t.baseline = int_attribute("scenarios", "baseline");
   t.first_scenario = int_attribute("scenarios", "first_scenario");
   t.total_scenarios = int_attribute("scenarios", "total_scenarios");
+  const auto n_scenarios = static_cast<std::int64_t>(t.scenario_names.size());
+  if (t.first_scenario < 0 || t.total_scenarios < n_scenarios ||
+      t.first_scenario > t.total_scenarios - n_scenarios || t.baseline < 0 ||
+      t.baseline >= std::max<std::int64_t>(t.total_scenarios, 1)) {
+    fail("its scenario attributes do not fit its " + std::to_string(n_scenarios) +
+         " scenarios (first_scenario " + std::to_string(t.first_scenario) + ", total_scenarios " +
+         std::to_string(t.total_scenarios) + ", baseline " + std::to_string(t.baseline) +
+         "; want 0 <= first_scenario, first_scenario + scenarios "
+         "<= total_scenarios, 0 <= baseline < total_scenarios)");
+  }
   t.output_names = strings("outputs/name");
   t.output_units = strings("outputs/unit");
   t.output_descriptions = strings("outputs/description");
@@ -277,7 +364,9 @@ ResultFile Reader::read() {
   }
   if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
       H5Lexists(file_.get(), "sensitivity/rank", H5P_DEFAULT) > 0) {
-    t.rank_draws = static_cast<std::uint64_t>(int_attribute("sensitivity/rank", "draws"));
+    const std::int64_t rank_draws = int_attribute("sensitivity/rank", "draws");
+    if (rank_draws < 0) fail("its 'sensitivity/rank' draws are negative");
+    t.rank_draws = static_cast<std::uint64_t>(rank_draws);
     for (auto [to, name] :
          {std::pair{&t.spearman, "spearman"}, std::pair{&t.spearman_low, "spearman_low"},
           std::pair{&t.spearman_high, "spearman_high"}, std::pair{&t.prcc, "prcc"},
@@ -308,7 +397,16 @@ ResultFile Reader::read() {
 
 }  // namespace
 
-ResultFile read_result(const std::string& path) { return Reader(path).read(); }
+ResultFile read_result(const std::string& path) {
+  try {
+    return Reader(path).read();
+  } catch (const H5Error& e) {
+    // An HDF5 call that failed on this file: its message gets the file's name.
+    const std::string message = e.what();
+    if (message.find(path) != std::string::npos) throw;
+    throw H5Error("cannot read result file '" + path + "': " + message);
+  }
+}
 
 std::vector<double> read_samples(const std::string& path, const std::string& kind,
                                  std::vector<std::uint64_t>& dims) {
