@@ -1,5 +1,5 @@
-"""A run killed mid-way (SIGKILL, SIGTERM, SIGINT, or mpirun alone killed) leaves no file under
-the final name; a rerun equals a clean run; a run that finishes leaves exactly the final file and
+"""A run killed mid-way (SIGKILL, SIGTERM, SIGINT, or mpirun alone killed) or failing on one rank
+alone leaves no file under the final name and does not hang; a rerun equals a clean run; a run that finishes leaves exactly the final file and
 no partial one."""
 import glob
 import os
@@ -69,6 +69,28 @@ def kill_launcher_alone(args, job, out, work):
     assert not left, f"ranks orphaned by a killed mpirun left {left}"
 
 
+def one_rank_fails_alone(args, job, work):
+    """Under mpirun -np 3, rank 2 alone runs out of memory mid-run (its address space limited by
+    prlimit, an MPMD launch): the job ends within a bounded time, exit 1, the message names rank
+    2, and no file is left (no collective close while unwinding, no hang)."""
+    out = os.path.join(work, "one-rank.h5")
+    run = [args.costsweep, "run", job, "-q", "-o", out, "--draws", "3e8", "--set",
+           "job.memory_limit=100G", "--set", "job.statistics=memory"]
+    command = [args.mpiexec, "--oversubscribe", "-np", "2"] + run + \
+        [":", "-np", "1", "prlimit", f"--as={700 << 20}"] + run
+    started = time.time()
+    try:
+        done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("a run failing on one rank alone hung for 120 s")
+    assert done.returncode == 1, f"one rank failing: exit {done.returncode}, not 1: " \
+        + done.stderr[-600:]
+    assert "error on rank 2: out of memory on rank 2" in done.stderr, done.stderr[-600:]
+    left = glob.glob(out + "*")
+    assert not left, f"one rank failing left {left}"
+    print(f"one rank out of memory under mpirun -np 3: exit 1 in {time.time() - started:.1f} s")
+
+
 def main():
     args = harness.arguments()
     job = os.path.join(args.jobs, "ishigami.ini")
@@ -80,6 +102,7 @@ def main():
             kill_midway(long_run, out, sig, work)
             kill_midway([args.mpiexec, "--oversubscribe", "-np", "2"] + long_run, out, sig, work)
         kill_launcher_alone(args, job, out, work)
+        one_rank_fails_alone(args, job, work)
         # A rerun after all that equals a clean run.
         clean = os.path.join(work, "clean.h5")
         for path in (out, clean):
