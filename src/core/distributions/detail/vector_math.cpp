@@ -242,13 +242,13 @@ template <class D>
   return select(in_domain, z, splat<D>(std::numeric_limits<double>::quiet_NaN()));
 }
 
-__attribute__((target("avx2"))) [[gnu::always_inline]] inline F64x4 load(const double* p) {
+[[gnu::always_inline]] __attribute__((target("avx2"))) inline F64x4 load(const double* p) {
   F64x4 v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 
-__attribute__((target("avx2"))) [[gnu::always_inline]] inline void store(double* p, F64x4 v) {
+[[gnu::always_inline]] __attribute__((target("avx2"))) inline void store(double* p, F64x4 v) {
   std::memcpy(p, &v, sizeof v);
 }
 
