@@ -14,14 +14,14 @@ pid_t launcher = 0;  // the parent that launched this rank, or 0 when not starte
 
 extern "C" void record_signal(int signal) { received = signal; }
 
+}  // namespace
+
 bool started_by_launcher() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
     if (std::getenv(name) != nullptr) return true;
   }
   return false;
 }
-
-}  // namespace
 
 void install_interrupt_handlers() {
   struct sigaction action {};
