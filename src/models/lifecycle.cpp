@@ -113,7 +113,8 @@ void Lifecycle::integrate_lifetime(const Eigen::Ref<const Block>& inputs,
   Eigen::Array<bool, Eigen::Dynamic, 1> crossed = Eigen::Array<bool, Eigen::Dynamic, 1>::Zero(rows);
   Eigen::Array<bool, Eigen::Dynamic, 1> now(rows);
   const double last_month = rows > 0 ? lifetime.maxCoeff() : 0.0;
-  for (double m = 0.0; m < kMaxLifetimeMonths; m += 1.0) {
+  double m = 0.0;
+  for (; m < kMaxLifetimeMonths && m < last_month; m += 1.0) {
     month_tokens = first_tokens * volume;
     month_cost = month_tokens * cost_per_token * price;
     weight = (lifetime - m).min(1.0).max(0.0);
@@ -126,8 +127,22 @@ void Lifecycle::integrate_lifetime(const Eigen::Ref<const Block>& inputs,
     cumulative += month_cost;
     volume *= volume_step;
     price *= price_step;
-    // Later months change nothing for these draws: weights are 0 and every crossing is found.
-    if (m + 1 >= last_month && crossed.all()) break;
+  }
+  // Past every lifetime only the break-even search goes on, and only for the draws that have
+  // not crossed: one draw at a time, the same operations in the same order (same bits).
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    if (crossed(i)) continue;
+    double draw_cumulative = cumulative(i), draw_volume = volume(i), draw_price = price(i);
+    for (double month = m; month < kMaxLifetimeMonths; month += 1.0) {
+      const double cost = first_tokens(i) * draw_volume * cost_per_token(i) * draw_price;
+      if (draw_cumulative + cost >= training(i)) {
+        passed(i) = month + (training(i) - draw_cumulative) / cost;
+        break;
+      }
+      draw_cumulative += cost;
+      draw_volume *= volume_step(i);
+      draw_price *= price_step(i);
+    }
   }
   outputs.col(kInferenceCost) = spent;
   outputs.col(kLifetimeTokens) = served;
