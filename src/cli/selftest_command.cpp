@@ -89,7 +89,37 @@ std::vector<Problem> problems() {
                    }
                    return c;
                  }};
-  return {ishigami, product, linear};
+  // Sobol' G-function, g = prod (|4 x_i - 2| + a_i) / (1 + a_i) with x_i ~ U(0, 1) and
+  // a = (0, 1, 4.5, 9) (Saltelli et al. 2010): E = 1, V_i = 1 / (3 (1 + a_i)^2),
+  // V = prod (1 + V_i) - 1, S_i = V_i / V, ST_i = V_i prod_{j != i} (1 + V_j) / V.
+  Problem g_function{
+      "Sobol' G-function indices (2^18 draws)",
+      "[job]\nmodel = formula\ndraws = 262144\nseed = 17\nquantiles = 0.5\n"
+      "[model]\noutput.g = (abs(4 * x1 - 2) + 0) / 1 * (abs(4 * x2 - 2) + 1) / 2 * "
+      "(abs(4 * x3 - 2) + 4.5) / 5.5 * (abs(4 * x4 - 2) + 9) / 10\nunit.g = 1\n[inputs]\n"
+      "x1 = uniform(0, 1)\nx2 = uniform(0, 1)\nx3 = uniform(0, 1)\nx4 = uniform(0, 1)\n"
+      "[sensitivity]\nsobol = yes\n",
+      [](const io::ResultTables& t) {
+        const double a[] = {0, 1, 4.5, 9};
+        double v[4], product = 1;
+        for (std::size_t i = 0; i < 4; ++i) {
+          v[i] = 1 / (3 * (1 + a[i]) * (1 + a[i]));
+          product *= 1 + v[i];
+        }
+        const double variance = product - 1;
+        std::vector<Check> c = {{"mean", at(t.mean, 0), 1.0, 4 * at(t.se, 0)},
+                                {"sd", at(t.sd, 0), std::sqrt(variance), 0.01}};
+        for (std::size_t g = 0; g < 4; ++g) {
+          const std::string x = "x" + std::to_string(g + 1);
+          c.push_back({"S(" + x + ")", at(t.sobol_first, g), v[g] / variance,
+                       2 * at(t.sobol_first_halfwidth, g) + 1e-3});
+          c.push_back({"ST(" + x + ")", at(t.sobol_total, g),
+                       v[g] * product / (1 + v[g]) / variance,
+                       2 * at(t.sobol_total_halfwidth, g) + 1e-3});
+        }
+        return c;
+      }};
+  return {ishigami, product, linear, g_function};
 }
 
 }  // namespace
