@@ -195,6 +195,13 @@ int command_run(int argc, char** argv) {
                     study::shard_range(study->size(), shard_index, shard_count).first,
                 static_cast<unsigned long long>(report.n_draws), comm.size(), report.wall_seconds);
   }
+  if (const int signal = driver::pending_signal(); signal != 0 && comm.rank() == 0) {
+    // The signal came after the last block: the result was complete and is kept.
+    std::fprintf(stderr,
+                 "costsweep: %s arrived after the last block, while the result was written; the "
+                 "complete result was kept\n",
+                 driver::signal_name(signal).c_str());
+  }
   return 0;
 }
 

@@ -91,6 +91,43 @@ def one_rank_fails_alone(args, job, work):
     print(f"one rank out of memory under mpirun -np 3: exit 1 in {time.time() - started:.1f} s")
 
 
+def sigterm_while_writing(args, job, work):
+    """SIGTERM once the last block is drawn (progress at 100.0%), while the samples are digested
+    and the file written: the complete result is kept (exit 0, a note on stderr) and equals a
+    clean run; or, had the signal beaten the last block, exit 3 and no file. Never a file under
+    the final name that is not complete, never a partial file left."""
+    out = os.path.join(work, "written.h5")
+    run = [args.costsweep, "run", job, "-o", out, "--draws", "1e7", "--set",
+           "job.save_samples=yes"]
+    process = subprocess.Popen(run, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen = b""
+    while b"100.0%" not in seen:
+        chunk = process.stderr.read1(4096)
+        assert chunk, "the run ended before its progress reached 100.0%"
+        seen += chunk
+    process.send_signal(signal.SIGTERM)
+    err = (seen + process.stderr.read()).decode(errors="replace")
+    process.wait(timeout=120)
+    left = glob.glob(out + ".*")
+    assert not left, f"SIGTERM while writing left {left}"
+    if process.returncode == 3:
+        assert not os.path.exists(out), "exit 3 but a file under the final name"
+        print("SIGTERM while writing arrived before the last block: exit 3, no file")
+        return
+    assert process.returncode == 0, f"SIGTERM while writing: exit {process.returncode}: {err[-400:]}"
+    assert "SIGTERM arrived after the last block" in err, err[-400:]
+    clean = os.path.join(work, "written-clean.h5")
+    subprocess.run(run[:4] + [clean] + run[5:] + ["-q"], check=True, stdout=subprocess.DEVNULL,
+                   cwd=work)
+    shown = subprocess.run([args.costsweep, "show", out], capture_output=True, text=True)
+    assert shown.returncode == 0, "the kept result does not verify: " + shown.stderr
+    diff = subprocess.run(["h5diff", "--exclude-path", "/provenance", out, clean],
+                          capture_output=True, text=True)
+    assert diff.returncode == 0, "the kept result differs from a clean run: " + diff.stdout[-500:]
+    os.remove(out)
+    os.remove(clean)
+
+
 def main():
     args = harness.arguments()
     job = os.path.join(args.jobs, "ishigami.ini")
@@ -103,6 +140,7 @@ def main():
             kill_midway([args.mpiexec, "--oversubscribe", "-np", "2"] + long_run, out, sig, work)
         kill_launcher_alone(args, job, out, work)
         one_rank_fails_alone(args, job, work)
+        sigterm_while_writing(args, job, work)
         # A rerun after all that equals a clean run.
         clean = os.path.join(work, "clean.h5")
         for path in (out, clean):
