@@ -87,9 +87,13 @@ void write_attribute(hid_t object, const std::string& name, const AttributeValue
 /// Collective. Throws rank 0's error (empty: none) on every rank, so no rank goes on alone.
 void agree(MPI_Comm comm, int rank, std::string error) {
   unsigned long length = error.size();
-  MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG, 0, comm);
+  if (MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG, 0, comm) != MPI_SUCCESS) {
+    throw MpiError("cannot broadcast rank 0's write status");
+  }
   error.resize(length);
-  MPI_Bcast(error.data(), static_cast<int>(length), MPI_CHAR, 0, comm);
+  if (MPI_Bcast(error.data(), static_cast<int>(length), MPI_CHAR, 0, comm) != MPI_SUCCESS) {
+    throw MpiError("cannot broadcast rank 0's write error");
+  }
   if (!error.empty()) throw H5Error(rank == 0 ? error : "rank 0 failed: " + error);
 }
 
