@@ -82,6 +82,9 @@ void quantile_row(ReferenceWriter& out, double a, double b, double u) {
 void write_beta_quantile_references(const std::string& directory) {
   ReferenceWriter out(directory, "beta_quantile.txt", "tests/unit/beta_quantile_test.cpp",
                       "tests/references/beta_quantile_references.cpp");
+  out.comment("quantile a b u: Q(u) of beta(a, b), 0 0 where Q is below the least normal;");
+  out.comment("mode_at_lo shape u: 1 - (1 - u)^(1/shape); mode_at_hi shape u: u^(1/shape);");
+  out.comment("arcsine u: sin^2(pi u / 2).");
   for (const double a : kShapes) {
     for (const double b : kShapes) {
       for (const double u : levels()) quantile_row(out, a, b, u);

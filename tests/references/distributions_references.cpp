@@ -77,6 +77,9 @@ void write_beta(ReferenceWriter& out) {
 void write_distributions_references(const std::string& directory) {
   ReferenceWriter out(directory, "distributions.txt", "tests/unit/distributions_test.cpp",
                       "tests/references/distributions_references.cpp");
+  out.comment("Rows are named after the test's expressions, z the standard normal quantile:");
+  out.comment("normal(10,3) u: 10 + 3 z(u), z(u);");
+  out.comment("lognormal(1.5,0.8) u: exp(arg), arg = 1.5 + 0.8 z(u).");
   write_closed_forms(out);
   write_normal_families(out);
   write_beta(out);

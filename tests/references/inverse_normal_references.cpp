@@ -30,6 +30,7 @@ std::vector<double> probe_points() {
 void write_inverse_normal_references(const std::string& directory) {
   ReferenceWriter out(directory, "inverse_normal.txt", "tests/unit/inverse_normal_test.cpp",
                       "tests/references/inverse_normal_references.cpp");
+  out.comment("quantile p: the standard normal quantile (double-double); cdf x: its cdf.");
   const boost::math::normal_distribution<Big> standard;
   std::set<double> written;
   for (const double p : probe_points()) {

@@ -58,6 +58,8 @@ void ReferenceWriter::double_double_row(std::string_view table,
   row(table, inputs, {hi, lo});
 }
 
+void ReferenceWriter::comment(std::string_view text) { out_ << "# " << text << '\n'; }
+
 void ReferenceWriter::close() {
   out_.close();
   if (!out_) throw std::runtime_error("cannot write " + path_);

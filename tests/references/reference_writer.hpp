@@ -25,6 +25,8 @@ class ReferenceWriter {
   /// `table inputs... : hi lo`, the double-double of value.
   void double_double_row(std::string_view table, std::initializer_list<double> inputs,
                          const Big& value);
+  /// A `# text` line.
+  void comment(std::string_view text);
   /// Flushes and closes; throws std::runtime_error if a write failed.
   void close();
 
