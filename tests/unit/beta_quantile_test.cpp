@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <bit>
 #include <boost/math/special_functions/beta.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -14,11 +13,12 @@
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
+#include "reference_table.hpp"
 
 namespace costsweep::dist::detail {
 namespace {
 
-using Big = boost::multiprecision::cpp_bin_float_50;
+using test_data::DoubleDouble;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -41,65 +41,38 @@ std::vector<double> levels() {
   return u;
 }
 
-// z with I_z(a, b) = p in 50 digits: Newton's method on ln I(e^s) = ln p in s = ln z, kept in a
-// bracket by bisection, from the leading term (p a B(a, b))^(1/a). Boost 1.74's ibeta_inv
-// gives up ("exceeded 200 iterations") on some of these, even in cpp_bin_float_50, so the root
-// is found here and certified by its residual, computed with Boost's 50-digit ibeta.
-Big solve(double a, double b, double p) {
-  const Big log_p = log(Big(p));
-  Big s = (log_p + log(Big(a)) + log(boost::math::beta(Big(a), Big(b)))) / a;
-  if (s > -1e-3) s = -1e-3;
-  Big s_lo = -1e6, s_hi = 0;
-  for (int step = 0; step < 400; ++step) {
-    const Big z = exp(s);
-    const Big cdf = boost::math::ibeta(Big(a), Big(b), z);
-    const Big g = log(cdf) - log_p;
-    (g > 0 ? s_hi : s_lo) = s;
-    Big next = s - g * cdf / (z * boost::math::ibeta_derivative(Big(a), Big(b), z));
-    if (!(next > s_lo && next < s_hi)) next = (s_lo + s_hi) / 2;
-    const Big change = abs(next - s);
-    s = next;
-    if (change < Big(1e-45) * (1 + abs(s))) break;
-  }
-  const Big z = exp(s);
-  EXPECT_LT(abs(boost::math::ibeta(Big(a), Big(b), z) / p - 1), 1e-40) << a << " " << b << " " << p;
-  return z;
-}
-
-Big reference(double a, double b, double u) {
-  return u > 0.5 ? 1 - solve(b, a, 1 - u) : solve(a, b, u);  // 1 - u is exact for u > 1/2
+// 50-digit quantiles at these shapes and levels() as double-doubles: made by
+// tests/references/beta_quantile_references.cpp, which finds z with I_z(a, b) = p by Newton's
+// method on ln I(e^s) = ln p (Boost 1.74's ibeta_inv gives up on some of these, even in
+// cpp_bin_float_50) and certifies each root by its 50-digit residual, below 1e-40.
+DoubleDouble reference(double a, double b, double u) {
+  return test_data::reference_file("beta_quantile.txt").double_double("quantile", {a, b, u});
 }
 
 struct Error {
   double relative = 0, ulp = 0;
 };
 
-// Error of `got` against the 50-digit quantile, relative and in ulp of the rounded reference.
-Error error_against(double got, const Big& want) {
-  const double rounded = static_cast<double>(want);
-  const double ulp = std::nextafter(rounded, kInf) - rounded;
-  const Big difference = abs(Big(got) - want);
-  return {static_cast<double>(difference / want), static_cast<double>(difference / Big(ulp))};
+// Error of `got` against the 50-digit quantile, relative and in ulp of the rounded reference
+// (want.hi): |got - want| is computed to a relative 2^-53 of itself, and divided by want.hi
+// rather than want, a relative 2^-53 more.
+Error error_against(double got, DoubleDouble want) {
+  const double ulp = std::nextafter(want.hi, kInf) - want.hi;
+  const double difference = test_data::absolute_error(got, want);
+  return {difference / want.hi, difference / ulp};
 }
-
-// The 50-digit references cost ~100x more without optimisation (the sanitizer build): there the
-// grid is its corners and middle, the same code paths.
-#ifdef NDEBUG
-const std::vector<double>& kReferenceShapes = kShapes;
-#else
-const std::vector<double> kReferenceShapes = {0.5, 2, 51};
-#endif
 
 TEST(BetaQuantileTest, MatchesFiftyDigitReferencesOverAShapeGrid) {
   Error worst_table, worst_tail;
-  for (const double a : kReferenceShapes) {
-    for (const double b : kReferenceShapes) {
+  for (const double a : kShapes) {
+    for (const double b : kShapes) {
       const BetaQuantile quantile(a, b);
       ASSERT_TRUE(quantile.tabulated());
       for (const double u : levels()) {
-        const Big want = reference(a, b, u);
-        if (want < std::numeric_limits<double>::min()) {
-          // Q underflows (beta(0.5, b) at u = 1e-300 is ~1e-600): only the sign is left.
+        const DoubleDouble want = reference(a, b, u);
+        if (want.hi < std::numeric_limits<double>::min()) {
+          // Q underflows (beta(0.5, b) at u = 1e-300 is ~1e-600; stored as 0): only the sign is
+          // left.
           EXPECT_LE(quantile(u), std::numeric_limits<double>::min()) << a << " " << b << " " << u;
           continue;
         }
@@ -122,12 +95,13 @@ TEST(BetaQuantileTest, MatchesFiftyDigitReferencesOverAShapeGrid) {
 
 TEST(BetaQuantileTest, ModeAtAnEndMatchesTheClosedForm) {
   // pert(0, 0, 1, lambda) is beta(1, 1 + lambda): Q(u) = 1 - (1 - u)^(1/b); beta(a, 1) has
-  // Q(u) = u^(1/a).
+  // Q(u) = u^(1/a). Both in 50 digits from the reference file.
+  const auto& references = test_data::reference_file("beta_quantile.txt");
   for (const double shape : {5.0, 51.0}) {
     const BetaQuantile at_lo(1, shape), at_hi(shape, 1);
     for (const double u : levels()) {
-      const Big lo_want = 1 - pow(1 - Big(u), 1 / Big(shape));
-      const Big hi_want = pow(Big(u), 1 / Big(shape));
+      const DoubleDouble lo_want = references.double_double("mode_at_lo", {shape, u});
+      const DoubleDouble hi_want = references.double_double("mode_at_hi", {shape, u});
       const double tol = 2 * kEps;
       EXPECT_LE(error_against(at_lo(u), lo_want).relative, tol) << shape << " u = " << u;
       EXPECT_LE(error_against(at_hi(u), hi_want).relative, tol) << shape << " u = " << u;
@@ -138,12 +112,13 @@ TEST(BetaQuantileTest, ModeAtAnEndMatchesTheClosedForm) {
 TEST(BetaQuantileTest, ArcsineMatchesTheClosedForm) {
   // beta(0.5, 0.5), singular density at both ends: Q(u) = sin^2(pi u / 2).
   const BetaQuantile quantile(0.5, 0.5);
-  const Big half_pi = boost::math::constants::half_pi<Big>();
+  const auto& references = test_data::reference_file("beta_quantile.txt");
   for (const double u : levels()) {
     if (u < 1e-100) continue;  // Q underflows
-    const Big s = sin(half_pi * Big(u));
+    // sin^2(pi u / 2) in 50 digits.
+    const DoubleDouble want = references.double_double("arcsine", {u});
     const double tol = 2 * kEps;
-    EXPECT_LE(error_against(quantile(u), s * s).relative, tol) << "u = " << u;
+    EXPECT_LE(error_against(quantile(u), want).relative, tol) << "u = " << u;
   }
 }
 
@@ -152,7 +127,7 @@ TEST(BetaQuantileTest, PertWithLargeLambdaMatchesFiftyDigitReferences) {
   for (const auto& [a, b] : {std::pair{16.0, 36.0}, std::pair{44.75, 7.25}}) {
     const BetaQuantile quantile(a, b);
     for (const double u : levels()) {
-      const Big want = reference(a, b, u);
+      const DoubleDouble want = reference(a, b, u);
       const double tol = 2 * kEps;
       EXPECT_LE(error_against(quantile(u), want).relative, tol) << a << " " << b << " u = " << u;
     }

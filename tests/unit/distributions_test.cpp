@@ -1,11 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
-#include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,11 +12,11 @@
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
+#include "reference_table.hpp"
 
 namespace costsweep::dist {
 namespace {
 
-using Big = boost::multiprecision::cpp_bin_float_50;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 // inverse_normal_cdf's contract (AS241, see inverse_normal_test.cpp).
 constexpr double kZRelTol = 1e-15;
@@ -29,18 +25,16 @@ const std::vector<double> kLevels = {1e-12, 1e-6, 0.01, 0.05, 0.2, 0.5, 0.8, 0.9
 
 double relative_error(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
 
-Big reference_z(double u) {
-  return boost::math::quantile(boost::math::normal_distribution<Big>(), Big(u));
-}
-
-Big reference_normal_cdf(Big x) {
-  return boost::math::cdf(boost::math::normal_distribution<Big>(), x);
+// 50-digit references at this file's points, rounded to double: made by
+// tests/references/distributions_references.cpp (rows named after the test's expressions).
+const test_data::ReferenceTable& references() {
+  return test_data::reference_file("distributions.txt");
 }
 
 TEST(DistributionsTest, UniformQuantileIsLinear) {
   const auto d = parse("uniform(2, 5)");
   for (const double u : kLevels) {
-    const double want = static_cast<double>(Big(2) + Big(u) * 3);
+    const double want = references().value("uniform(2,5)", {u});
     EXPECT_LE(relative_error(d->quantile(u), want), 2 * kEps) << "u = " << u;
   }
 }
@@ -49,7 +43,7 @@ TEST(DistributionsTest, LoguniformQuantileIsGeometricInterpolation) {
   const auto d = parse("loguniform(1e-3, 1e3)");
   for (const double u : kLevels) {
     // a^(1-u) b^u; the logs of a and b (about 7) carry a rounding error each into exp.
-    const double want = static_cast<double>(pow(Big(1e-3), 1 - Big(u)) * pow(Big(1e3), Big(u)));
+    const double want = references().value("loguniform(1e-3,1e3)", {u});
     EXPECT_LE(relative_error(d->quantile(u), want), 32 * kEps) << "u = " << u;
   }
 }
@@ -61,13 +55,11 @@ TEST(DistributionsTest, TriangularQuantileMatchesClosedFormInverse) {
   for (const Case c : {Case{1, 2, 5}, Case{0, 0, 1}, Case{0, 1, 1}, Case{-3, 0.5, 2}}) {
     const auto d = parse("triangular(" + std::to_string(c.lo) + ", " + std::to_string(c.mode) +
                          ", " + std::to_string(c.hi) + ")");
-    const Big lo(c.lo), mode(c.mode), hi(c.hi);
     for (const double u : kLevels) {
-      const Big f = (mode - lo) / (hi - lo);
-      const Big want = Big(u) < f ? lo + sqrt(Big(u) * (hi - lo) * (mode - lo))
-                                  : hi - sqrt((1 - Big(u)) * (hi - lo) * (hi - mode));
-      EXPECT_NEAR(d->quantile(u), static_cast<double>(want), 8 * kEps * (c.hi - c.lo))
-          << d->describe() << " u = " << u;
+      // u < (mode - lo) / (hi - lo) ? lo + sqrt(u (hi - lo) (mode - lo))
+      //                             : hi - sqrt((1 - u) (hi - lo) (hi - mode))
+      const double want = references().value("triangular", {c.lo, c.mode, c.hi, u});
+      EXPECT_NEAR(d->quantile(u), want, 8 * kEps * (c.hi - c.lo)) << d->describe() << " u = " << u;
     }
   }
 }
@@ -75,9 +67,10 @@ TEST(DistributionsTest, TriangularQuantileMatchesClosedFormInverse) {
 TEST(DistributionsTest, NormalQuantileMatchesFiftyDigitReference) {
   const auto d = parse("normal(mean=10, sd=3)");
   for (const double u : kLevels) {
-    const Big z = reference_z(u);
-    const double want = static_cast<double>(10 + 3 * z);
-    const double tol = 3 * std::fabs(static_cast<double>(z)) * kZRelTol + 4 * kEps * want;
+    // 10 + 3 z(u), and z(u) for the tolerance.
+    const auto& reference = references().values("normal(10,3)", {u}, 2);
+    const double want = reference[0], z = reference[1];
+    const double tol = 3 * std::fabs(z) * kZRelTol + 4 * kEps * want;
     EXPECT_NEAR(d->quantile(u), want, tol) << "u = " << u;
   }
 }
@@ -85,11 +78,11 @@ TEST(DistributionsTest, NormalQuantileMatchesFiftyDigitReference) {
 TEST(DistributionsTest, LognormalQuantileIsExpOfMuPlusSigmaZ) {
   const auto d = parse("lognormal(mu=1.5, sigma=0.8)");
   for (const double u : kLevels) {
-    const Big arg = Big(1.5) + Big(0.8) * reference_z(u);
-    const double want = static_cast<double>(exp(arg));
+    // exp(arg) and arg = 1.5 + 0.8 z(u).
+    const auto& reference = references().values("lognormal(1.5,0.8)", {u}, 2);
+    const double want = reference[0], arg = reference[1];
     // exp turns an absolute error in its argument into the same relative error.
-    const double tol = 0.8 * std::fabs(static_cast<double>(arg)) * kZRelTol +
-                       (4 + std::fabs(static_cast<double>(arg))) * kEps;
+    const double tol = 0.8 * std::fabs(arg) * kZRelTol + (4 + std::fabs(arg)) * kEps;
     EXPECT_LE(relative_error(d->quantile(u), want), tol) << "u = " << u;
   }
 }
@@ -97,16 +90,15 @@ TEST(DistributionsTest, LognormalQuantileIsExpOfMuPlusSigmaZ) {
 TEST(DistributionsTest, NormalAndLognormalTailsAreAccurate) {
   const auto normal = parse("normal(mean=3, sd=2)");
   // sf(43) = Phi(-20), about 2.8e-89; erfc's condition number bounds the error by 400 ulp.
-  EXPECT_LE(relative_error(normal->sf(43), static_cast<double>(reference_normal_cdf(-20))),
-            404 * kEps);
-  const double want_isf = static_cast<double>(3 - 2 * reference_z(1e-200));
+  EXPECT_LE(relative_error(normal->sf(43), references().value("normal_cdf", {-20})), 404 * kEps);
+  const double want_isf = references().value("normal(3,2).isf", {1e-200});  // 3 - 2 z(1e-200)
   EXPECT_LE(relative_error(normal->isf(1e-200), want_isf), 2 * kZRelTol);
   const auto lognormal = parse("lognormal(mu=0.5, sigma=1.5)");
   const double x = std::exp(0.5 + 1.5 * 12);
-  const Big arg = -(log(Big(x)) - Big(0.5)) / Big(1.5);
-  EXPECT_LE(relative_error(lognormal->sf(x), static_cast<double>(reference_normal_cdf(arg))),
+  // Phi(-(ln x - 0.5) / 1.5), and exp(0.5 - 1.5 z(1e-100)).
+  EXPECT_LE(relative_error(lognormal->sf(x), references().value("lognormal(0.5,1.5).sf", {x})),
             1e-12);
-  const double want = static_cast<double>(exp(Big(0.5) - Big(1.5) * reference_z(1e-100)));
+  const double want = references().value("lognormal(0.5,1.5).isf", {1e-100});
   EXPECT_LE(relative_error(lognormal->isf(1e-100), want), 40 * kZRelTol);
 }
 
@@ -116,9 +108,8 @@ TEST(DistributionsTest, BetaQuantileMatchesMultiprecisionBeta) {
   };
   for (const Case c : {Case{2, 5}, Case{0.5, 0.5}, Case{5, 1.5}, Case{30, 0.7}}) {
     const auto d = parse("beta(" + std::to_string(c.a) + ", " + std::to_string(c.b) + ")");
-    const boost::math::beta_distribution<Big> reference(c.a, c.b);
     for (const double u : {1e-6, 0.01, 0.2, 0.5, 0.8, 0.99}) {
-      const double want = static_cast<double>(boost::math::quantile(reference, Big(u)));
+      const double want = references().value("beta", {c.a, c.b, u});
       // Boost computes ibeta_inv in long double, so a few ulp is the expected accuracy.
       EXPECT_LE(relative_error(d->quantile(u), want), 8 * kEps) << d->describe() << " u = " << u;
     }
@@ -236,17 +227,22 @@ TEST(DistributionsTest, TruncateStaysInBoundsAndMatchesTheAnalyticTruncatedCdf) 
   const auto lower = parse("truncate(normal(0, 1), -1, 2)");
   const auto upper = parse("truncate(normal(0, 1), 5, 6)");
   const auto log_inner = parse("truncate(lognormal(mu=0, sigma=1), 0.5, 3)");
-  const Big p_lo = reference_normal_cdf(-1), p_hi = reference_normal_cdf(2);
+  // The reference cdf is evaluated at the quantiles under test, so it cannot be a table: the
+  // closed form in long double (erfc good to a few ulp, 1e-19 on x86-64 and at worst 1e-16
+  // where long double is double) is far inside the 1e-14 and 1e-12 tolerances.
+  const auto phi = [](long double t) { return std::erfc(-t / std::sqrt(2.0L)) / 2; };
+  const long double p_lo = phi(-1), p_hi = phi(2);
   // Upper tail: 1 - Phi(x) = Phi(-x), so the truncated cdf is exact in the reference.
-  const Big q_lo = reference_normal_cdf(-5), q_hi = reference_normal_cdf(-6);
-  const Big l_lo = reference_normal_cdf(log(Big(0.5))), l_hi = reference_normal_cdf(log(Big(3)));
+  const long double q_lo = phi(-5), q_hi = phi(-6);
+  const long double l_lo = phi(std::log(0.5L)), l_hi = phi(std::log(3.0L));
   for (const double u : kLevels) {
     const double x = lower->quantile(u), y = upper->quantile(u), w = log_inner->quantile(u);
-    EXPECT_NEAR(static_cast<double>((reference_normal_cdf(x) - p_lo) / (p_hi - p_lo)), u, 1e-14);
+    EXPECT_NEAR(static_cast<double>((phi(x) - p_lo) / (p_hi - p_lo)), u, 1e-14);
     // sf(5) is 2.9e-7: without the sf branch 1 - cdf would lose 7 digits here.
-    EXPECT_NEAR(static_cast<double>((q_lo - reference_normal_cdf(-y)) / (q_lo - q_hi)), u, 1e-12);
-    EXPECT_NEAR(static_cast<double>((reference_normal_cdf(log(Big(w))) - l_lo) / (l_hi - l_lo)), u,
-                1e-14);
+    EXPECT_NEAR(static_cast<double>((q_lo - phi(-y)) / (q_lo - q_hi)), u, 1e-12);
+    EXPECT_NEAR(
+        static_cast<double>((phi(std::log(static_cast<long double>(w))) - l_lo) / (l_hi - l_lo)), u,
+        1e-14);
   }
   const auto far = parse("truncate(normal(0, 1), 8, 9)");
   for (const auto& d : {lower, upper, log_inner, far}) {

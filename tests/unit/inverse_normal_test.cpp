@@ -1,33 +1,32 @@
 #include <gtest/gtest.h>
 
-#include <boost/math/distributions/normal.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
+#include "reference_table.hpp"
 
 namespace costsweep::dist {
 namespace {
-
-using Big = boost::multiprecision::cpp_bin_float_50;
 
 // AS241 states PPND16 is accurate to about 1 part in 1e16 (Wichura 1988, section 4); evaluating
 // it in double adds a few rounding errors, so 1e-15 (about 4.5 ulp) is the contract we assert.
 constexpr double kRelTol = 1e-15;
 
-double reference_quantile(double p) {
-  const boost::math::normal_distribution<Big> standard;
-  return static_cast<double>(boost::math::quantile(standard, Big(p)));
-}
-
-double reference_cdf(double x) {
-  const boost::math::normal_distribution<Big> standard;
-  return static_cast<double>(boost::math::cdf(standard, Big(x)));
+// 50-digit references at this file's points (Boost.Math's normal quantile and cdf in
+// cpp_bin_float_50), made by tests/references/inverse_normal_references.cpp.
+const test_data::ReferenceTable& references() {
+  return test_data::reference_file("inverse_normal.txt");
 }
 
 double relative_error(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
+
+// Against a double-double: the quantile's 1e-15 is about 4.5 ulp, so a reference rounded to
+// double would move the measured error by up to a tenth of the tolerance.
+double relative_error(double got, test_data::DoubleDouble want) {
+  return test_data::absolute_error(got, want) / std::fabs(want.hi);
+}
 
 std::vector<double> probe_points() {
   std::vector<double> points = {1e-300,     1e-200, 1e-100, 1e-50,      1e-20,       1e-10,
@@ -45,9 +44,9 @@ std::vector<double> probe_points() {
 
 TEST(InverseNormalTest, MatchesFiftyDigitReferenceAcrossBothTails) {
   for (const double p : probe_points()) {
-    const double want = reference_quantile(p);
+    const test_data::DoubleDouble want = references().double_double("quantile", {p});
     EXPECT_LE(relative_error(inverse_normal_cdf(p), want), kRelTol)
-        << "p = " << p << ", want " << want << ", got " << inverse_normal_cdf(p);
+        << "p = " << p << ", want " << want.hi << ", got " << inverse_normal_cdf(p);
   }
 }
 
@@ -80,7 +79,7 @@ TEST(InverseNormalTest, NormalCdfMatchesFiftyDigitReferenceInBothTails) {
     // erfc(t) has condition number about 2t^2, and -x/sqrt2 carries one rounding error, so the
     // relative error grows like x^2 ulp in the lower tail.
     const double tol = (4.0 + x * x) * std::numeric_limits<double>::epsilon();
-    EXPECT_LE(relative_error(normal_cdf(x), reference_cdf(x)), tol) << "x = " << x;
+    EXPECT_LE(relative_error(normal_cdf(x), references().value("cdf", {x})), tol) << "x = " << x;
   }
 }
 
