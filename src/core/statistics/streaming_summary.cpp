@@ -118,6 +118,10 @@ struct StreamingSummary::Impl {
     if (hold) {
       held_keys.resize(n);
       held_diffs.resize(n);
+      for (std::size_t d = 0; d < n; ++d) {
+        held_keys[d].reserve(shapes[d].n_local);
+        if (shapes[d].paired) held_diffs[d].reserve(shapes[d].n_local);
+      }
     } else {
       pages.resize(n);
     }
