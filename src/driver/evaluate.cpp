@@ -98,7 +98,7 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
     if (scenario.job().sensitivity.sobol && b1 > b0)
       piece.sobol = sobol_accumulators(scenario, *r.runner);
     batch.pieces.push_back(std::move(piece));
-    for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline});
+    for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline, local});
     if (b1 > b0) {
       first_block = std::min(first_block, b0);
       last_block = std::max(last_block, b1);

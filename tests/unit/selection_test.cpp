@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <barrier>
 #include <bit>
 #include <fstream>
@@ -178,6 +179,50 @@ TEST(SelectionTest, MatchesNumpyQuantilesBitForBitThroughLerp) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const double q = lerp(x[2 * i], x[2 * i + 1], expected[i].first.weight);
     EXPECT_EQ(bits(q), bits(expected[i].second)) << i;
+  }
+}
+
+// The k-th smallest by std::nth_element on a copy, with -0.0 read as the shared zero key.
+double nth(std::vector<double> values, std::uint64_t k) {
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  const double x = values[k];
+  return x == 0.0 ? 0.0 : x;
+}
+
+TEST(SelectionTest, LargeDatasetsWithTiesAndDuplicatesMatchNthElement) {
+  // Enough keys for the interleaved first-round histograms and the lookup table of later
+  // rounds; values in binades 1.5 and 3.0 (and -1.5) share their top significand bits, so the
+  // table's slots collide. Heavy ties: a few distinct values repeated thousands of times.
+  std::mt19937_64 rng(61);
+  std::lognormal_distribution<double> lognormal(18.0, 0.4);
+  std::vector<std::vector<double>> datasets(4);
+  for (int i = 0; i < 200000; ++i) datasets[0].push_back(lognormal(rng));
+  for (int i = 0; i < 100000; ++i) {
+    const double base = std::array{1.5, 3.0, -1.5, 6.0}[rng() % 4];
+    datasets[1].push_back(base + static_cast<double>(rng() % 50) * 0x1p-40);
+  }
+  for (int i = 0; i < 60000; ++i) datasets[2].push_back(static_cast<double>(rng() % 5) - 2.0);
+  datasets[2].push_back(-0.0);
+  datasets[3].assign(40000, 2.5);  // one value only
+  datasets[3].push_back(-kInf);
+  std::vector<OrderRequest> requests;
+  for (std::size_t d = 0; d < datasets.size(); ++d) {
+    const std::uint64_t n = datasets[d].size();
+    for (const double p : {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0}) {
+      const auto at = quantile_position(n, p);
+      requests.push_back({d, at.lower});
+      requests.push_back({d, at.upper});
+    }
+    for (int i = 0; i < 10; ++i) requests.push_back({d, rng() % n});
+  }
+  for (const std::size_t parts : {1u, 2u}) {
+    const auto answers = run_split(split_randomly(datasets, parts, rng), requests).first;
+    for (const auto& answer : answers) {
+      for (std::size_t r = 0; r < requests.size(); ++r) {
+        const double expected = nth(datasets[requests[r].dataset], requests[r].rank);
+        ASSERT_EQ(bits(answer[r]), bits(expected)) << "request " << r << ", " << parts;
+      }
+    }
   }
 }
 

@@ -19,6 +19,12 @@ class ExactSum {
   /// Adds x * x exactly (error-free product via fma); exact unless x * x underflows below
   /// ~1e-290 or overflows (then +inf).
   void add_square(double x) noexcept;
+  /// Adds every value exactly: the same accumulator as add(x) for each x, in any order, but
+  /// summing the values' significands per binary exponent before they reach the limbs.
+  void add(std::span<const double> values) noexcept;
+  /// Adds (x - shift)^2 for every value x: the same accumulator as add_square(x - shift) for
+  /// each, underflow and overflow included (those values take the scalar path).
+  void add_squares(std::span<const double> values, double shift) noexcept;
   /// Adds every term of another accumulator exactly (associative and commutative).
   void merge(const ExactSum& other) noexcept;
   /// The exact sum rounded once to the nearest double (ties to even); NaN if a NaN was added or
@@ -35,6 +41,9 @@ class ExactSum {
 
  private:
   void normalise() noexcept;
+  /// Moves the nonzero entries lowest..highest of a pending table (entry k weighs
+  /// 2^(k + kLowestExponent), each below 2^63 in magnitude) into the limbs, zeroing them.
+  void flush_pending(std::int64_t* sums, int lowest, int highest) noexcept;
   std::array<std::int64_t, kLimbs> limbs_{};
   std::int64_t n_nan_ = 0, n_pos_inf_ = 0, n_neg_inf_ = 0;
   std::int64_t adds_since_normalise_ = 0;

@@ -1,7 +1,6 @@
 #include "core/statistics/quantile.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -9,9 +8,6 @@
 
 namespace costsweep::stats {
 namespace {
-
-constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
-constexpr int kKeyBits = 64;
 
 // Rounds the product before anything is added to it, as numpy does. GCC's C++ default
 // -ffp-contract=fast would otherwise fuse a + d * g into an fma on targets that have one
@@ -22,15 +18,6 @@ double rounded_product(double x, double y) noexcept {
 }
 
 }  // namespace
-
-std::uint64_t order_key(double x) noexcept {
-  const auto bits = std::bit_cast<std::uint64_t>(x == 0.0 ? 0.0 : x);
-  return (bits & kSignBit) != 0 ? ~bits : bits | kSignBit;
-}
-
-double from_order_key(std::uint64_t key) noexcept {
-  return std::bit_cast<double>((key & kSignBit) != 0 ? key & ~kSignBit : ~key);
-}
 
 QuantilePosition quantile_position(std::uint64_t n, double p) noexcept {
   const std::uint64_t last = n - 1;

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <numeric>
 #include <span>
@@ -27,6 +28,16 @@ void pack(const ExactSum& sum, std::vector<std::int64_t>& packed) {
 
 ExactSum unpack(const std::int64_t* state) {
   return ExactSum::from_state(std::span<const std::int64_t, kState>(state, kState));
+}
+
+/// Adds (x - mean)^2 over the values of held order keys, a cache-sized piece at a time.
+void add_held_squares(std::span<const std::uint64_t> keys, double mean, ExactSum& sum) {
+  std::array<double, 1024> piece;
+  for (std::size_t begin = 0; begin < keys.size(); begin += piece.size()) {
+    const std::size_t n = std::min(piece.size(), keys.size() - begin);
+    for (std::size_t i = 0; i < n; ++i) piece[i] = from_order_key(keys[begin + i]);
+    sum.add_squares(std::span<const double>(piece.data(), n), mean);
+  }
 }
 
 /// A wanted order statistic: the rank-th smallest non-NaN value of a dataset, narrowed to the
@@ -107,6 +118,10 @@ struct StreamingSummary::Impl {
     if (hold) {
       held_keys.resize(n);
       held_diffs.resize(n);
+      for (std::size_t d = 0; d < n; ++d) {
+        held_keys[d].reserve(shapes[d].n_local);
+        if (shapes[d].paired) held_diffs[d].reserve(shapes[d].n_local);
+      }
     } else {
       pages.resize(n);
     }
@@ -138,11 +153,11 @@ struct StreamingSummary::Impl {
 
   void add_later(std::size_t d, const double* values, const double* baseline, std::size_t n) {
     if (pass == 1) {
-      for (std::size_t i = 0; i < n; ++i) dev_value[d].add_square(values[i] - mean_value[d]);
+      dev_value[d].add_squares({values, n}, mean_value[d]);
       if (shapes[d].paired) {
-        for (std::size_t i = 0; i < n; ++i) {
-          dev_diff[d].add_square((values[i] - baseline[i]) - mean_diff[d]);
-        }
+        scratch.resize(n);
+        for (std::size_t i = 0; i < n; ++i) scratch[i] = values[i] - baseline[i];
+        dev_diff[d].add_squares(scratch, mean_diff[d]);
       }
     }
     const auto& mine = groups_of[d];
@@ -225,10 +240,8 @@ struct StreamingSummary::Impl {
 
   void finish_hold(const Reductions& reduce) {
     for (std::size_t d = 0; d < shapes.size(); ++d) {
-      for (const std::uint64_t key : held_keys[d]) {
-        dev_value[d].add_square(from_order_key(key) - mean_value[d]);
-      }
-      for (const double x : held_diffs[d]) dev_diff[d].add_square(x - mean_diff[d]);
+      add_held_squares(held_keys[d], mean_value[d], dev_value[d]);
+      dev_diff[d].add_squares(held_diffs[d], mean_diff[d]);
       held_diffs[d] = {};
       if (has_nan(d)) held_keys[d].clear();
     }

@@ -44,6 +44,9 @@ Reductions local_reductions();
 struct DatasetShape {
   std::uint64_t n_total = 0;
   bool paired = false;
+  /// Values this process feeds per pass, when known (0: unknown); hold mode reserves that much
+  /// up front instead of growing its buffers by reallocation.
+  std::uint64_t n_local = 0;
 };
 
 /// The statistics of one dataset after the last pass.
