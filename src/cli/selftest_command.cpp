@@ -101,20 +101,19 @@ std::vector<Problem> problems() {
       "[sensitivity]\nsobol = yes\n",
       [](const io::ResultTables& t) {
         const double a[] = {0, 1, 4.5, 9};
-        double v[4], product = 1;
+        double v[4], all = 1;  // prod (1 + V_i)
         for (std::size_t i = 0; i < 4; ++i) {
           v[i] = 1 / (3 * (1 + a[i]) * (1 + a[i]));
-          product *= 1 + v[i];
+          all *= 1 + v[i];
         }
-        const double variance = product - 1;
+        const double variance = all - 1;
         std::vector<Check> c = {{"mean", at(t.mean, 0), 1.0, 4 * at(t.se, 0)},
                                 {"sd", at(t.sd, 0), std::sqrt(variance), 0.01}};
         for (std::size_t g = 0; g < 4; ++g) {
           const std::string x = "x" + std::to_string(g + 1);
           c.push_back({"S(" + x + ")", at(t.sobol_first, g), v[g] / variance,
                        2 * at(t.sobol_first_halfwidth, g) + 1e-3});
-          c.push_back({"ST(" + x + ")", at(t.sobol_total, g),
-                       v[g] * product / (1 + v[g]) / variance,
+          c.push_back({"ST(" + x + ")", at(t.sobol_total, g), v[g] * all / (1 + v[g]) / variance,
                        2 * at(t.sobol_total_halfwidth, g) + 1e-3});
         }
         return c;
