@@ -45,6 +45,12 @@ const char* class_name(H5T_class_t kind) {
   }
 }
 
+/// "3 values of HDF5 class integer": what an attribute holds, for messages.
+std::string holding(hssize_t count, H5T_class_t kind) {
+  return std::to_string(count) + (count == 1 ? " value" : " values") + " of HDF5 class " +
+         class_name(kind);
+}
+
 /// The one string of a string attribute, variable-length (as costsweep and h5py write it) or
 /// fixed-length (numpy bytes), its padding removed.
 std::string read_string(hid_t attribute, const std::string& what) {
@@ -201,8 +207,7 @@ h5::Handle Reader::one_value_attribute(hid_t object, const std::string& object_n
                        : want == H5T_INTEGER ? "one integer"
                                              : "one number";
     fail("attribute '" + name + "' of '" + object_name + "' must be " + what + ", but it holds " +
-         std::to_string(count) + " value" + (count == 1 ? "" : "s") + " of HDF5 class " +
-         class_name(kind) + " (damaged, or not written by costsweep)");
+         holding(count, kind) + " (damaged, or not written by costsweep)");
   }
   return attribute;
 }
@@ -258,8 +263,7 @@ void read_attribute(hid_t object, const std::string& name, Provenance& provenanc
   const H5T_class_t kind = H5Tget_class(type.get());
   const hssize_t count = value_count(attribute.get());
   if (count != 1 || (kind != H5T_STRING && kind != H5T_INTEGER && kind != H5T_FLOAT)) {
-    provenance[name] = "(" + std::to_string(count) + " value" + (count == 1 ? "" : "s") +
-                       " of HDF5 class " + class_name(kind) + ", not shown)";
+    provenance[name] = "(" + holding(count, kind) + ", not shown)";
     return;
   }
   switch (kind) {

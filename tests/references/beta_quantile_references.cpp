@@ -3,36 +3,20 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "reference_points.hpp"
 #include "reference_writer.hpp"
 
 namespace costsweep::test_data {
 namespace {
 
-constexpr double kEps = std::numeric_limits<double>::epsilon();
+const std::vector<double>& kShapes = kBetaShapes;
 
-const std::vector<double> kShapes = {0.5, 1, 1.5, 2, 5, 20, 51};
-
-// The test's levels(), point for point.
-std::vector<double> levels() {
-  std::vector<double> u = {1e-300,    1e-100,      1e-20,      1e-10,    0x1p-16 * (1 - kEps),
-                           0x1p-16,   1e-4,        0x1.2p-9,   0.01,     0.05,
-                           0.1,       0.25,        0.375,      0.46875,  0.4999,
-                           0.5,       0.5001,      0.6,        0.75,     0.9,
-                           0.95,      0.99,        0.999,      1 - 1e-4, 1 - 0x1p-16,
-                           1 - 1e-10, 1 - 0x1p-40, 1 - 0x1p-53};
-  std::mt19937_64 engine(20260412);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  for (int i = 0; i < 8; ++i) u.push_back(uniform(engine));
-  for (int i = 0; i < 4; ++i) u.push_back(std::exp2(-16 * uniform(engine)));
-  for (int i = 0; i < 4; ++i) u.push_back(1 - std::exp2(-16 * uniform(engine)));
-  return u;
-}
+std::vector<double> levels() { return beta_levels(); }
 
 // z with I_z(a, b) = p in 50 digits: Newton's method on ln I(e^s) = ln p in s = ln z, kept in a
 // bracket by bisection, from the leading term (p a B(a, b))^(1/a). Boost 1.74's ibeta_inv

@@ -6,24 +6,13 @@
 #include <set>
 #include <vector>
 
+#include "reference_points.hpp"
 #include "reference_writer.hpp"
 
 namespace costsweep::test_data {
 namespace {
 
-// The test's probe_points(), point for point.
-std::vector<double> probe_points() {
-  std::vector<double> points = {1e-300,     1e-200, 1e-100, 1e-50,      1e-20,       1e-10,
-                                1.3887e-11, 1e-5,   1e-3,   0.01,       0.02425,     0.05,
-                                0.0749,     0.0751, 0.1,    0.25,       0.4,         0.499,
-                                0.501,      0.6,    0.75,   0.9,        0.925,       0.95,
-                                0.975,      0.99,   0.999,  1.0 - 1e-5, 1.0 - 1e-10, 1.0 - 0x1p-53};
-  for (double p = 1e-300; p < 0.5; p *= 1.5) {
-    points.push_back(p);
-    if (p > 1e-16) points.push_back(1.0 - p);
-  }
-  return points;
-}
+std::vector<double> probe_points() { return inverse_normal_probe_points(); }
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/distributions/distribution.hpp"
+#include "reference_points.hpp"
 #include "reference_table.hpp"
 
 namespace costsweep::dist::detail {
@@ -22,24 +23,9 @@ using test_data::DoubleDouble;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-const std::vector<double> kShapes = {0.5, 1, 1.5, 2, 5, 20, 51};
+const std::vector<double>& kShapes = test_data::kBetaShapes;
 
-// Both tails to the ends of double, the table's edge at p = 2^-16 from each side, interval ends
-// (p = 2^-e (1 + i/8)) and the branch switch at u = 1/2.
-std::vector<double> levels() {
-  std::vector<double> u = {1e-300,    1e-100,      1e-20,      1e-10,    0x1p-16 * (1 - kEps),
-                           0x1p-16,   1e-4,        0x1.2p-9,   0.01,     0.05,
-                           0.1,       0.25,        0.375,      0.46875,  0.4999,
-                           0.5,       0.5001,      0.6,        0.75,     0.9,
-                           0.95,      0.99,        0.999,      1 - 1e-4, 1 - 0x1p-16,
-                           1 - 1e-10, 1 - 0x1p-40, 1 - 0x1p-53};
-  std::mt19937_64 engine(20260412);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  for (int i = 0; i < 8; ++i) u.push_back(uniform(engine));
-  for (int i = 0; i < 4; ++i) u.push_back(std::exp2(-16 * uniform(engine)));
-  for (int i = 0; i < 4; ++i) u.push_back(1 - std::exp2(-16 * uniform(engine)));
-  return u;
-}
+std::vector<double> levels() { return test_data::beta_levels(); }
 
 // 50-digit quantiles at these shapes and levels() as double-doubles: made by
 // tests/references/beta_quantile_references.cpp, which finds z with I_z(a, b) = p by Newton's
