@@ -135,6 +135,12 @@ MemoryNeed memory_need(const study::Study& study, std::size_t first, std::size_t
     batch_rows = block_major ? rows : std::min(rows_per_rank, kHeldRowsPerBatch);
     // A batch keeps adding rows while their draws fit the budget (one row always fits).
     statistics = std::min(batch_rows * held_row, std::max(held_row, need.hold_budget));
+    // Large datasets also count their keys' pages as they arrive, and keep candidates after.
+    if (stats::StreamingSummary::paged_hold(n_draws)) {
+      statistics += batch_rows * n_out *
+                        stats::StreamingSummary::streaming_bytes_per_dataset(kBinadesPerOutput) +
+                    stats::StreamingSummary::kDefaultCandidateBudget * 8;
+    }
   } else {
     batch_rows = block_major ? rows : std::min(rows_per_rank, kStreamedRowsPerBatch);
     statistics = batch_rows * n_out *

@@ -226,6 +226,52 @@ TEST(StreamingSummaryTest, TwoPassesWhenTheBinsHoldFewValues) {
   EXPECT_EQ(passes, 1);
 }
 
+/// Datasets of at least 2^20 values, for which hold mode counts pages as the keys arrive.
+std::vector<Data> large_datasets() {
+  constexpr std::size_t n = StreamingSummary::kPagedHoldMinimum;
+  std::mt19937_64 rng(20261202);
+  std::lognormal_distribution<double> lognormal(15.0, 1.2);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<Data> data(5);
+  for (std::size_t i = 0; i < n; ++i) data[0].values.push_back(lognormal(rng));
+  for (const double x : data[0].values) data[0].baseline.push_back(x * 0.9 + 1.0);
+  for (std::size_t i = 0; i < n + 3; ++i) data[1].values.push_back(std::floor(normal(rng) * 2));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double pick[] = {0.0, -0.0, kTiny, -kTiny, 3 * kTiny, kInf, -kInf, normal(rng)};
+    data[2].values.push_back(pick[i % 8]);
+  }
+  data[3].values.assign(n, 42.5);
+  for (std::size_t i = 0; i < n; ++i)
+    data[4].values.push_back(1.0 + static_cast<double>(i) * 1e-15);
+  return data;
+}
+
+TEST(StreamingSummaryTest, HoldModeCountingPagesOfLargeDatasetsEqualsSortedValues) {
+  const auto data = large_datasets();
+  std::vector<DatasetSummary> expected;
+  for (const auto& d : data) {
+    ASSERT_TRUE(StreamingSummary::paged_hold(d.values.size()));
+    expected.push_back(reference(d));
+  }
+  // The default budget keeps the wanted bins' keys in one read (ties and the narrow dataset
+  // excepted); budgets of 0 and 50 keys refine by counting, in further reads of the held keys.
+  for (const std::uint64_t budget :
+       {StreamingSummary::kDefaultCandidateBudget, std::uint64_t{0}, std::uint64_t{50}}) {
+    for (const std::size_t processes : {1u, 3u}) {
+      int passes = 0;
+      const auto results = run(data, processes, 4096, true, budget, &passes);
+      EXPECT_EQ(passes, 1);  // every read is of held keys: the values are fed once
+      for (std::size_t p = 0; p < processes; ++p) {
+        for (std::size_t d = 0; d < data.size(); ++d) {
+          expect_same_bits(results[p][d], expected[d],
+                           "budget " + std::to_string(budget) + " np " + std::to_string(processes) +
+                               " dataset " + std::to_string(d));
+        }
+      }
+    }
+  }
+}
+
 TEST(StreamingSummaryTest, NaNValuesAreCountedAndGiveNoQuantiles) {
   Data data{{1.0, std::nan(""), 3.0, std::nan("")}, {}};
   for (const bool hold : {true, false}) {
@@ -234,6 +280,13 @@ TEST(StreamingSummaryTest, NaNValuesAreCountedAndGiveNoQuantiles) {
     EXPECT_EQ(result.value.count, 4);
     for (const double q : result.quantiles) EXPECT_TRUE(std::isnan(q));
   }
+  // The same in a dataset large enough for hold mode to count pages.
+  Data large{std::vector<double>(StreamingSummary::kPagedHoldMinimum, 2.5), {}};
+  large.values[17] = large.values[999'999] = std::nan("");
+  const auto result = run({large}, 2, 4096, true, 10)[0][0];
+  EXPECT_EQ(result.n_nan, 2);
+  EXPECT_EQ(result.value.count, static_cast<std::int64_t>(large.values.size()));
+  for (const double q : result.quantiles) EXPECT_TRUE(std::isnan(q));
 }
 
 }  // namespace

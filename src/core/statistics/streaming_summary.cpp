@@ -15,7 +15,11 @@ namespace {
 
 constexpr auto kState = static_cast<std::size_t>(ExactSum::kStateSize);
 constexpr int kTopBits = 12;   // sign and exponent: one page per binade
-constexpr int kPageBits = 12;  // the page's bins: the top 12 significand bits
+constexpr int kPageBits = 12;  // streaming mode's page bins: the top 12 significand bits
+// Paged hold mode's pages: the top 8 significand bits. Its pass 0 counts as the blocks of every
+// dataset arrive in turn, so all the pages of all its datasets should stay in cache (2 KiB per
+// binade); a wanted bin then still holds few enough keys to keep them in one read.
+constexpr int kHeldPageBits = 8;
 constexpr std::size_t kPages = std::size_t{1} << kTopBits;
 constexpr std::size_t kPageBins = std::size_t{1} << kPageBits;
 constexpr int kRefineBits = 12;  // bits a refining pass decides
@@ -66,19 +70,39 @@ struct Group {
 /// Pass 0's counts of one dataset by the top 24 bits of the keys: a page per binade touched.
 struct PageHistogram {
   std::vector<std::int32_t> page_of;  ///< kPages entries, -1 where no page
-  std::vector<std::uint64_t> counts;  ///< kPageBins per page, in order of allocation
+  std::vector<std::uint64_t> counts;  ///< 2^bits per page, in order of allocation
 
-  void add(std::uint64_t key) {
+  /// Counts a key by its top kTopBits + bits bits.
+  void add(std::uint64_t key, int bits) {
+    const std::size_t page_bins = std::size_t{1} << bits;
     if (page_of.empty()) page_of.assign(kPages, -1);
     const std::size_t top = key >> (64 - kTopBits);
     std::int32_t page = page_of[top];
     if (page < 0) {
-      page = static_cast<std::int32_t>(counts.size() / kPageBins);
+      page = static_cast<std::int32_t>(counts.size() / page_bins);
       page_of[top] = page;
-      counts.resize(counts.size() + kPageBins, 0);
+      counts.resize(counts.size() + page_bins, 0);
     }
-    ++counts[static_cast<std::size_t>(page) * kPageBins +
-             ((key >> (64 - kTopBits - kPageBits)) & (kPageBins - 1))];
+    ++counts[static_cast<std::size_t>(page) * page_bins +
+             ((key >> (64 - kTopBits - bits)) & (page_bins - 1))];
+  }
+
+  /// add(key, bits) for every key: the same counts, with the tables' addresses held in
+  /// registers while no new page is needed.
+  void add(std::span<const std::uint64_t> keys, int bits) {
+    if (page_of.empty()) page_of.assign(kPages, -1);
+    const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+    const std::int32_t* page = page_of.data();
+    std::uint64_t* count = counts.data();
+    for (const std::uint64_t key : keys) {
+      const std::int32_t p = page[key >> (64 - kTopBits)];
+      if (p < 0) [[unlikely]] {
+        add(key, bits);
+        count = counts.data();
+        continue;
+      }
+      ++count[(static_cast<std::uint64_t>(p) << bits) | ((key >> (64 - kTopBits - bits)) & mask)];
+    }
   }
 };
 
@@ -93,6 +117,8 @@ struct StreamingSummary::Impl {
   std::vector<DatasetShape> shapes;
   std::vector<double> levels;
   bool hold;
+  /// Hold mode that also counts the keys by their top 24 bits as they arrive (see kPagedHold).
+  bool paged = false;
   std::uint64_t budget;
   int pass = 0;
   bool done = false;
@@ -115,6 +141,10 @@ struct StreamingSummary::Impl {
     diff.resize(n);
     dev_value.resize(n);
     dev_diff.resize(n);
+    paged = hold && std::all_of(shapes.begin(), shapes.end(), [](const DatasetShape& shape) {
+              return StreamingSummary::paged_hold(shape.n_total);
+            });
+    if (!hold || paged) pages.resize(n);
     if (hold) {
       held_keys.resize(n);
       held_diffs.resize(n);
@@ -122,8 +152,6 @@ struct StreamingSummary::Impl {
         held_keys[d].reserve(shapes[d].n_local);
         if (shapes[d].paired) held_diffs[d].reserve(shapes[d].n_local);
       }
-    } else {
-      pages.resize(n);
     }
     groups_of.resize(n);
   }
@@ -140,15 +168,20 @@ struct StreamingSummary::Impl {
       diff[d].add(Map(scratch.data(), static_cast<Eigen::Index>(n)));
       if (hold) held_diffs[d].insert(held_diffs[d].end(), scratch.begin(), scratch.end());
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (values[i] != values[i]) continue;  // NaN: the dataset gets no quantiles
-      const std::uint64_t key = order_key(values[i]);
-      if (hold) {
-        held_keys[d].push_back(key);
-      } else {
-        pages[d].add(key);
+    // NaN values are left out: the dataset gets no quantiles.
+    if (!hold) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (values[i] == values[i]) pages[d].add(order_key(values[i]), kPageBits);
       }
+      return;
     }
+    auto& keys = held_keys[d];
+    const std::size_t start = keys.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (values[i] == values[i]) keys.push_back(order_key(values[i]));
+    }
+    // The keys just appended are still in cache.
+    if (paged) pages[d].add(std::span<const std::uint64_t>(keys).subspan(start), kHeldPageBits);
   }
 
   void add_later(std::size_t d, const double* values, const double* baseline, std::size_t n) {
@@ -160,20 +193,24 @@ struct StreamingSummary::Impl {
         dev_diff[d].add_squares(scratch, mean_diff[d]);
       }
     }
-    const auto& mine = groups_of[d];
-    if (mine.empty()) return;
+    if (groups_of[d].empty()) return;
     for (std::size_t i = 0; i < n; ++i) {
       if (values[i] != values[i]) continue;
-      const std::uint64_t key = order_key(values[i]);
-      for (const std::size_t g : mine) {
-        Group& group = groups[g];
-        if ((key >> (64 - group.bits)) != group.prefix) continue;
-        if (group.collect) {
-          group.keys.push_back(key);
-        } else {
-          const int width = std::min(kRefineBits, 64 - group.bits);
-          ++group.hist[(key >> (64 - group.bits - width)) & ((std::uint64_t{1} << width) - 1)];
-        }
+      route(d, order_key(values[i]));
+    }
+  }
+
+  /// Keeps a key of dataset d, or counts its next bits, in every open group whose prefix it
+  /// shares.
+  void route(std::size_t d, std::uint64_t key) {
+    for (const std::size_t g : groups_of[d]) {
+      Group& group = groups[g];
+      if ((key >> (64 - group.bits)) != group.prefix) continue;
+      if (group.collect) {
+        group.keys.push_back(key);
+      } else {
+        const int width = std::min(kRefineBits, 64 - group.bits);
+        ++group.hist[(key >> (64 - group.bits - width)) & ((std::uint64_t{1} << width) - 1)];
       }
     }
   }
@@ -257,9 +294,61 @@ struct StreamingSummary::Impl {
     done = true;
   }
 
+  /// Hold mode with pages: the streaming passes, each over the held keys instead of regenerated
+  /// draws. The first also sums the squared deviations; with pass 0's counts it usually keeps
+  /// only the keys in the wanted statistics' bins, so one read of the held keys suffices.
+  void finish_paged(const Reductions& reduce) {
+    reduce_pages(reduce);
+    plan_groups();
+    std::array<double, 1024> piece;
+    for (bool first = true; first || !done; first = false) {
+      for (std::size_t d = 0; d < shapes.size(); ++d) {
+        const auto& keys = held_keys[d];
+        // Open groups of the dataset that share one prefix length (all of them in the first
+        // read): a key is tested against their prefixes before it is routed.
+        std::array<std::uint64_t, 16> prefixes{};
+        std::size_t n_prefixes = 0;
+        int bits = 0;
+        bool uniform = groups_of[d].size() <= prefixes.size();
+        for (const std::size_t g : groups_of[d]) {
+          if (bits != 0 && groups[g].bits != bits) uniform = false;
+          bits = groups[g].bits;
+          if (n_prefixes < prefixes.size()) prefixes[n_prefixes++] = groups[g].prefix;
+        }
+        for (std::size_t begin = 0; begin < keys.size(); begin += piece.size()) {
+          const std::size_t m = std::min(piece.size(), keys.size() - begin);
+          if (uniform && n_prefixes > 0) {
+            for (std::size_t i = 0; i < m; ++i) {
+              const std::uint64_t top = keys[begin + i] >> (64 - bits);
+              bool hit = false;
+              for (std::size_t k = 0; k < n_prefixes; ++k) hit |= top == prefixes[k];
+              if (hit) [[unlikely]]
+                route(d, keys[begin + i]);
+            }
+          } else if (!groups_of[d].empty()) {
+            for (std::size_t i = 0; i < m; ++i) route(d, keys[begin + i]);
+          }
+          if (!first) continue;
+          for (std::size_t i = 0; i < m; ++i) piece[i] = from_order_key(keys[begin + i]);
+          dev_value[d].add_squares(std::span<const double>(piece.data(), m), mean_value[d]);
+        }
+        if (first) {
+          dev_diff[d].add_squares(held_diffs[d], mean_diff[d]);
+          held_diffs[d] = {};
+        }
+      }
+      if (first) reduce_deviations(reduce);
+      finish_groups(reduce);
+    }
+    held_keys = {};
+    done = true;
+  }
+
   /// Sums pass 0's page histograms across processes and narrows every request to its bin.
   void reduce_pages(const Reductions& reduce) {
     const std::size_t n = shapes.size();
+    const int page_bits = paged ? kHeldPageBits : kPageBits;
+    const std::size_t page_bins = std::size_t{1} << page_bits;
     std::vector<std::uint64_t> present(n * kPages, 0);
     for (std::size_t d = 0; d < n; ++d) {
       if (pages[d].page_of.empty()) continue;
@@ -271,12 +360,12 @@ struct StreamingSummary::Impl {
       for (std::size_t t = 0; t < kPages; ++t) {
         if (present[d * kPages + t] == 0) continue;
         const auto at = packed.size();
-        packed.resize(at + kPageBins, 0);
+        packed.resize(at + page_bins, 0);
         if (pages[d].page_of.empty() || pages[d].page_of[t] < 0) continue;
         const auto from =
             pages[d].counts.begin() + static_cast<std::ptrdiff_t>(pages[d].page_of[t]) *
-                                          static_cast<std::ptrdiff_t>(kPageBins);
-        std::copy(from, from + static_cast<std::ptrdiff_t>(kPageBins), packed.begin() + at);
+                                          static_cast<std::ptrdiff_t>(page_bins);
+        std::copy(from, from + static_cast<std::ptrdiff_t>(page_bins), packed.begin() + at);
       }
     }
     pages = {};
@@ -285,11 +374,11 @@ struct StreamingSummary::Impl {
     // per level, not overall, so each walks on its own (datasets have few requests).
     std::size_t offset = 0;
     for (std::size_t d = 0; d < n; ++d) {
-      std::vector<std::pair<std::uint64_t, std::size_t>> bins;  // (top 24 bits, packed index)
+      std::vector<std::pair<std::uint64_t, std::size_t>> bins;  // (top bits, packed index)
       for (std::size_t t = 0; t < kPages; ++t) {
         if (present[d * kPages + t] == 0) continue;
-        for (std::size_t b = 0; b < kPageBins; ++b)
-          bins.emplace_back((t << kPageBits) | b, offset++);
+        for (std::size_t b = 0; b < page_bins; ++b)
+          bins.emplace_back((t << page_bits) | b, offset++);
       }
       for (auto& r : requests) {
         if (r.dataset != d) continue;
@@ -297,7 +386,7 @@ struct StreamingSummary::Impl {
         for (const auto& [prefix, at] : bins) {
           if (below + packed[at] > r.rank) {
             r.prefix = prefix;
-            r.bits = kTopBits + kPageBits;
+            r.bits = kTopBits + page_bits;
             r.rank -= below;
             r.count = packed[at];
             break;
@@ -438,7 +527,9 @@ void StreamingSummary::end_pass(const Reductions& reduce) {
   if (s.pass == 0) {
     s.reduce_first(reduce);
     s.make_requests();
-    if (s.hold) {
+    if (s.paged) {
+      s.finish_paged(reduce);
+    } else if (s.hold) {
       s.finish_hold(reduce);
     } else {
       s.reduce_pages(reduce);

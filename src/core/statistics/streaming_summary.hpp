@@ -15,8 +15,11 @@
 /// partial is an integer count or an exact sum.
 ///
 /// With `hold`, pass 0 keeps the values instead (8 bytes per value and per paired difference)
-/// and no other pass is needed: the in-memory path, for datasets that fit a memory budget. Both
-/// paths give identical bits.
+/// and no other pass is needed: the in-memory path, for datasets that fit a memory budget. When
+/// every dataset is large (paged_hold), hold mode also counts the keys by their top 20 bits as
+/// they arrive, and then runs the later passes over the held keys: one read of them usually decides
+/// every quantile, where selecting among them all would read them about three times. All paths
+/// give identical bits.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -85,6 +88,11 @@ class StreamingSummary {
 
   /// Bytes of state this object holds now (for the memory accounting of a run).
   std::uint64_t state_bytes() const noexcept;
+  /// Datasets of at least 2^20 values in total: hold mode counts their pages too (at most
+  /// 32 KiB per binade touched, small beside the 8 MiB or more of keys held).
+  static constexpr std::uint64_t kPagedHoldMinimum = std::uint64_t{1} << 20;
+  /// Whether hold mode counts pages for a dataset of n_total values: the same on every process.
+  static bool paged_hold(std::uint64_t n_total) noexcept { return n_total >= kPagedHoldMinimum; }
   /// Bytes per value that hold mode keeps (value, plus the difference when paired).
   static std::uint64_t held_bytes_per_value(bool paired) noexcept { return paired ? 16 : 8; }
   /// An upper bound of the state of streaming mode for one dataset whose values touch `binades`
