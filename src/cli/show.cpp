@@ -80,8 +80,8 @@ void print_sobol(const io::ResultTables& t, std::size_t s, const std::vector<std
   print_rows(rows, out);
 }
 
-/// Scenario s's rank measures: per output, the inputs by decreasing |PRCC| (those undefined for
-/// the scenario, e.g. fixed or not drawn, left out).
+/// Scenario s's rank measures: per output, the inputs by decreasing |PRCC| or S1 (those undefined
+/// for the scenario, e.g. fixed or not drawn, left out).
 void print_rank(const io::ResultTables& t, std::size_t s, const std::vector<std::size_t>& outputs,
                 std::FILE* out) {
   const std::size_t n_in = t.input_names.size(), n_out = t.n_outputs();
@@ -90,15 +90,17 @@ void print_rank(const io::ResultTables& t, std::size_t s, const std::vector<std:
   constexpr std::size_t max_inputs = 8;
   std::fprintf(out,
                "rank measures from the first %llu draws: Spearman and partial rank correlation "
-               "(PRCC) with 95%% intervals; per output the %zu inputs of largest |PRCC|\n",
+               "(PRCC) with 95%% intervals, and the first-order Sobol index estimated from ranks "
+               "(S1 ranks); per output the %zu inputs of largest |PRCC| or S1 ranks\n",
                static_cast<unsigned long long>(t.rank_draws), max_inputs);
   std::vector<std::vector<std::string>> rows = {
-      {"output", "input", "Spearman", "low", "high", "PRCC", "low", "high"}};
+      {"output", "input", "Spearman", "low", "high", "PRCC", "low", "high", "S1 ranks"}};
   for (const auto o : outputs) {
     const std::size_t at = (s * n_out + o) * n_in;
     const auto strength = [&](std::size_t i) {
       const double r = std::isnan(t.prcc[at + i]) ? t.spearman[at + i] : t.prcc[at + i];
-      return std::isnan(r) ? -1.0 : std::abs(r);
+      const double s1 = t.rank_first_order[at + i];  // catches effects no correlation shows
+      return std::max(std::isnan(r) ? -1.0 : std::abs(r), std::isnan(s1) ? -1.0 : s1);
     };
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < n_in; ++i) {
@@ -111,7 +113,8 @@ void print_rank(const io::ResultTables& t, std::size_t s, const std::vector<std:
       rows.push_back({t.output_names[o], t.input_names[i], format_number(t.spearman[at + i]),
                       format_number(t.spearman_low[at + i]), format_number(t.spearman_high[at + i]),
                       format_number(t.prcc[at + i]), format_number(t.prcc_low[at + i]),
-                      format_number(t.prcc_high[at + i])});
+                      format_number(t.prcc_high[at + i]),
+                      format_number(t.rank_first_order[at + i])});
     }
   }
   print_rows(rows, out);
@@ -257,6 +260,7 @@ void print_csv(const io::ResultTables& t, const ShowSelection& selection, std::F
         row(s, o, "prcc", t.input_names[i], t.prcc[cell * n_in + i]);
         row(s, o, "prcc_low", t.input_names[i], t.prcc_low[cell * n_in + i]);
         row(s, o, "prcc_high", t.input_names[i], t.prcc_high[cell * n_in + i]);
+        row(s, o, "rank_first_order", t.input_names[i], t.rank_first_order[cell * n_in + i]);
       }
       if (selection.tornado && n_t > 0) row(s, o, "tornado_base", "", t.tornado.base[cell]);
       for (std::size_t g = 0; selection.tornado && g < n_t; ++g) {

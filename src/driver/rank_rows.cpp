@@ -22,7 +22,8 @@ void append_rank_row(const study::Scenario& scenario, const std::vector<std::str
   const std::pair<std::vector<double>*, const std::vector<double>*> fields[] = {
       {&rows.spearman, &measures.spearman},           {&rows.spearman_low, &measures.spearman_low},
       {&rows.spearman_high, &measures.spearman_high}, {&rows.prcc, &measures.prcc},
-      {&rows.prcc_low, &measures.prcc_low},           {&rows.prcc_high, &measures.prcc_high}};
+      {&rows.prcc_low, &measures.prcc_low},           {&rows.prcc_high, &measures.prcc_high},
+      {&rows.rank_first_order, &measures.first_order}};
   for (const auto& [to, from] : fields) {
     std::vector<double> row(n_out * n_names, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t o = 0; o < n_out; ++o) {

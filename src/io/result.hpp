@@ -25,10 +25,39 @@ struct SummaryRows {
   /// Rank measures [scenario][output][input] over the file's input names, with the bounds of
   /// their 95% intervals; NaN where a scenario does not draw the input or it does not vary.
   std::vector<double> spearman, spearman_low, spearman_high, prcc, prcc_low, prcc_high;
+  /// Rank-based first-order Sobol indices [scenario][output][input], from the same draws (no
+  /// interval); NaN where a scenario does not draw the input or it does not vary.
+  std::vector<double> rank_first_order;
 
   /// Appends other's rows after these.
   void append(const SummaryRows& other);
 };
+
+/// A float64 dataset of the file and the member of SummaryRows that holds it.
+struct RowsDataset {
+  const char* name;
+  std::vector<double> SummaryRows::*rows;
+  /// Added after files of this layout were first written: an older file may lack it, and reads
+  /// as NaN.
+  bool may_be_absent = false;
+};
+
+/// /sensitivity/sobol/<name>, each [S, O, G] (G: the file's Sobol groups).
+inline constexpr RowsDataset kSobolDatasets[] = {
+    {"first", &SummaryRows::sobol_first},
+    {"first_halfwidth", &SummaryRows::sobol_first_halfwidth},
+    {"total", &SummaryRows::sobol_total},
+    {"total_halfwidth", &SummaryRows::sobol_total_halfwidth}};
+
+/// /sensitivity/rank/<name>, each [S, O, I] (I: the file's input names).
+inline constexpr RowsDataset kRankDatasets[] = {
+    {"spearman", &SummaryRows::spearman},
+    {"spearman_low", &SummaryRows::spearman_low},
+    {"spearman_high", &SummaryRows::spearman_high},
+    {"prcc", &SummaryRows::prcc},
+    {"prcc_low", &SummaryRows::prcc_low},
+    {"prcc_high", &SummaryRows::prcc_high},
+    {"first_order", &SummaryRows::rank_first_order, true}};
 
 /// Dimensions of the summary arrays of a file.
 struct SummaryShape {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <string_view>
 
 #include "core/checksum/sha256.hpp"
@@ -358,10 +359,9 @@ ResultFile Reader::read() {
   if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
       H5Lexists(file_.get(), "sensitivity/sobol", H5P_DEFAULT) > 0) {
     t.sobol_groups = strings("sensitivity/sobol/group");
-    t.sobol_first = doubles("sensitivity/sobol/first");
-    t.sobol_first_halfwidth = doubles("sensitivity/sobol/first_halfwidth");
-    t.sobol_total = doubles("sensitivity/sobol/total");
-    t.sobol_total_halfwidth = doubles("sensitivity/sobol/total_halfwidth");
+    for (const auto& measure : kSobolDatasets) {
+      t.*measure.rows = doubles(std::string("sensitivity/sobol/") + measure.name);
+    }
     if (t.sobol_first.size() != cells * t.sobol_groups.size()) {
       fail("the Sobol arrays do not match the scenario, output and group names");
     }
@@ -371,11 +371,14 @@ ResultFile Reader::read() {
     const std::int64_t rank_draws = int_attribute("sensitivity/rank", "draws");
     if (rank_draws < 0) fail("its 'sensitivity/rank' draws are negative");
     t.rank_draws = static_cast<std::uint64_t>(rank_draws);
-    for (auto [to, name] :
-         {std::pair{&t.spearman, "spearman"}, std::pair{&t.spearman_low, "spearman_low"},
-          std::pair{&t.spearman_high, "spearman_high"}, std::pair{&t.prcc, "prcc"},
-          std::pair{&t.prcc_low, "prcc_low"}, std::pair{&t.prcc_high, "prcc_high"}}) {
-      *to = doubles(std::string("sensitivity/rank/") + name);
+    for (const auto& measure : kRankDatasets) {
+      const std::string path = std::string("sensitivity/rank/") + measure.name;
+      auto* to = &(t.*measure.rows);
+      if (measure.may_be_absent && H5Lexists(file_.get(), path.c_str(), H5P_DEFAULT) <= 0) {
+        to->assign(cells * t.input_names.size(), std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
+      *to = doubles(path);
       if (to->size() != cells * t.input_names.size()) {
         fail("the rank measure arrays do not match the scenario, output and input names");
       }

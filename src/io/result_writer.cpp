@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <span>
 
 #include "io/output_file.hpp"
 
@@ -197,9 +198,8 @@ void attach_scales(hid_t file) {
   }
   if (H5Lexists(file, "sensitivity", H5P_DEFAULT) > 0 &&
       H5Lexists(file, "sensitivity/rank", H5P_DEFAULT) > 0) {
-    for (const char* name :
-         {"spearman", "spearman_low", "spearman_high", "prcc", "prcc_low", "prcc_high"}) {
-      auto dataset = open((std::string("sensitivity/rank/") + name).c_str());
+    for (const auto& measure : kRankDatasets) {
+      auto dataset = open((std::string("sensitivity/rank/") + measure.name).c_str());
       h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
       h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
       h5::check(H5DSattach_scale(dataset.get(), inputs.get(), 2), "attach the input scale");
@@ -319,7 +319,8 @@ void SummaryRows::append(const SummaryRows& o) {
         std::pair{&sobol_total_halfwidth, &o.sobol_total_halfwidth},
         std::pair{&spearman, &o.spearman}, std::pair{&spearman_low, &o.spearman_low},
         std::pair{&spearman_high, &o.spearman_high}, std::pair{&prcc, &o.prcc},
-        std::pair{&prcc_low, &o.prcc_low}, std::pair{&prcc_high, &o.prcc_high}}) {
+        std::pair{&prcc_low, &o.prcc_low}, std::pair{&prcc_high, &o.prcc_high},
+        std::pair{&rank_first_order, &o.rank_first_order}}) {
     to->insert(to->end(), from->begin(), from->end());
   }
 }
@@ -371,30 +372,20 @@ void ResultWriter::write_summary(const SummaryShape& shape, std::uint64_t first_
              rows.quantiles.data(), rows.quantiles.size());
   if (shape.n_groups == 0 && shape.n_rank_inputs == 0) return;
   auto sensitivity = make_group(file_.get(), "sensitivity");
-  const auto write_measures =
-      [&](const char* group_name, hsize_t n_last,
-          std::initializer_list<std::pair<const char*, const std::vector<double>*>> measures) {
-        auto measure_group = make_group(sensitivity.get(), group_name);
-        for (const auto& [name, data] : measures) {
-          write_rows(measure_group.get(), name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
-                     {n_s, n_o, n_last}, first_row, data->data(), data->size());
-        }
-      };
+  const auto write_measures = [&](const char* group_name, hsize_t n_last,
+                                  std::span<const RowsDataset> measures) {
+    auto measure_group = make_group(sensitivity.get(), group_name);
+    for (const auto& measure : measures) {
+      const std::vector<double>& data = rows.*measure.rows;
+      write_rows(measure_group.get(), measure.name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
+                 {n_s, n_o, n_last}, first_row, data.data(), data.size());
+    }
+  };
   if (shape.n_groups > 0) {
-    write_measures("sobol", shape.n_groups,
-                   {{"first", &rows.sobol_first},
-                    {"first_halfwidth", &rows.sobol_first_halfwidth},
-                    {"total", &rows.sobol_total},
-                    {"total_halfwidth", &rows.sobol_total_halfwidth}});
+    write_measures("sobol", shape.n_groups, kSobolDatasets);
   }
   if (shape.n_rank_inputs > 0) {
-    write_measures("rank", shape.n_rank_inputs,
-                   {{"spearman", &rows.spearman},
-                    {"spearman_low", &rows.spearman_low},
-                    {"spearman_high", &rows.spearman_high},
-                    {"prcc", &rows.prcc},
-                    {"prcc_low", &rows.prcc_low},
-                    {"prcc_high", &rows.prcc_high}});
+    write_measures("rank", shape.n_rank_inputs, kRankDatasets);
   }
 }
 

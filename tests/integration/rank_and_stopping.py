@@ -7,6 +7,12 @@ saved samples; every Spearman and PRCC value must equal a numpy computation on t
 inverse of the rank correlation matrix of the varying inputs and the output; NaN exactly where
 numpy finds nothing to correlate.
 
+Rank-based first-order indices (Gamboa, Klein & Lagnoux 2022): equal to numpy's computation of
+the same estimator on the stored draws; on Ishigami within sampling error of the closed forms
+and of the pick-freeze Sobol indices of the same run; on the Epoch article job, for
+flop[Hailuo-02 (pretraining)] (a Sobol group of its own), within the pick-freeze index's
+interval plus sampling error, for every output.
+
 Stopping rule: Ishigami with Sobol indices and target_halfwidth stops at the first doubling
 whose largest half-width is within the target, says so in /provenance/stopping, and its file
 equals a plain run at the final draws; with a max_draws too small it warns, exits 0 and records
@@ -60,6 +66,23 @@ def numpy_measures(inputs, outputs):
     return spearman, prcc
 
 
+def numpy_first_order(inputs, outputs):
+    """The rank-based first-order indices [output][input], written out: draws sorted by the input
+    (ties in draw order), each output value paired with the next draw's (the last with the
+    first), S = sum(y y_next) / sum(y^2) of the centred output."""
+    n_in, n_out = inputs.shape[1], outputs.shape[1]
+    first = np.full((n_out, n_in), np.nan)
+    for i in range(n_in):
+        if np.ptp(inputs[:, i]) == 0:
+            continue
+        order = np.argsort(inputs[:, i], kind="stable")
+        for o in range(n_out):
+            y = outputs[order, o] - outputs[:, o].mean()
+            if np.sum(y * y) > 0:
+                first[o, i] = np.sum(y * np.roll(y, -1)) / np.sum(y * y)
+    return first
+
+
 def run(args, work, name, job, ranks, *extra):
     out = os.path.join(work, name + ".h5")
     result = subprocess.run([args.mpiexec, "--oversubscribe", "-np", str(ranks), args.costsweep,
@@ -85,8 +108,11 @@ def check_rank(args, work, failures, name, job, draws, rank_draws, scenarios_che
             inputs = f["samples/inputs"][s][drawn, :m].T
             outputs = f["samples/outputs"][s][:, :m].T
             spearman, prcc = numpy_measures(inputs, outputs)
+            first = numpy_first_order(inputs, outputs)
             for label, ours, theirs in (("spearman", f["sensitivity/rank/spearman"][s][:, drawn], spearman),
-                                        ("prcc", f["sensitivity/rank/prcc"][s][:, drawn], prcc)):
+                                        ("prcc", f["sensitivity/rank/prcc"][s][:, drawn], prcc),
+                                        ("first_order", f["sensitivity/rank/first_order"][s][:, drawn],
+                                         first)):
                 if not np.array_equal(np.isnan(ours), np.isnan(theirs)):
                     failures.append(f"{name} scenario {s} {label}: NaN pattern differs from numpy")
                     continue
@@ -104,6 +130,54 @@ def check_rank(args, work, failures, name, job, draws, rank_draws, scenarios_che
     if worst > 1e-9:
         failures.append(f"{name}: largest difference from numpy {worst:.3g} > 1e-9")
     print(f"{name}: {len(scenarios_checked)} scenarios x {m} draws, largest difference from numpy {worst:.2e}")
+
+
+def check_first_order_against_sobol(args, work, failures):
+    # Ishigami (a = 7, b = 0.1): S1 = 0.3139, S2 = 0.4424, S3 = 0 (closed forms). The rank
+    # estimator's standard deviation at 1e5 draws is about 0.003 (unit tests: replicates), so
+    # 0.02 is more than 5 of them.
+    a, b = 7.0, 0.1
+    v1, v2 = 0.5 * (1 + b * np.pi ** 4 / 5) ** 2, a * a / 8
+    v = v1 + v2 + 8 * b * b * np.pi ** 8 / 225
+    closed = np.array([v1 / v, v2 / v, 0.0])
+    path, _ = run(args, work, "ishigami_s1", "ishigami.ini", 2, "--draws", "100000",
+                  "--set", "sensitivity.sobol=yes", "--set", "sensitivity.rank=yes")
+    with h5py.File(path, "r") as f:
+        inputs = list(f["inputs/name"].asstr()[:])
+        groups = list(f["sensitivity/sobol/group"].asstr()[:])
+        ranked = f["sensitivity/rank/first_order"][0, 0]
+        sobol = f["sensitivity/sobol/first"][0, 0]
+        halfwidth = f["sensitivity/sobol/first_halfwidth"][0, 0]
+    for k, name in enumerate(["x1", "x2", "x3"]):
+        r = ranked[inputs.index(name)]
+        g = groups.index(name)
+        if not abs(r - closed[k]) < 0.02:
+            failures.append(f"ishigami: rank S1 of {name} {r:.4f}, closed form {closed[k]:.4f}")
+        if not abs(r - sobol[g]) < halfwidth[g] + 0.02:
+            failures.append(f"ishigami: rank S1 of {name} {r:.4f}, pick-freeze {sobol[g]:.4f} "
+                            f"+- {halfwidth[g]:.4f}")
+    print("ishigami: rank S1 " + ", ".join(f"{x:.4f}" for x in ranked[[inputs.index(n) for n in
+                                                                         ("x1", "x2", "x3")]])
+          + " vs closed " + ", ".join(f"{x:.4f}" for x in closed))
+    # The Epoch article job at its own 50,000 draws: Hailuo-02's FLOP is a group of its own.
+    path, _ = run(args, work, "article_s1", "epoch-2026-article.ini", 2,
+                  "--set", "sensitivity.tornado=no")
+    with h5py.File(path, "r") as f:
+        i = list(f["inputs/name"].asstr()[:]).index("flop[Hailuo-02 (pretraining)]")
+        g = list(f["sensitivity/sobol/group"].asstr()[:]).index("hailuo_02_flop")
+        ranked = f["sensitivity/rank/first_order"][0, :, i]
+        sobol = f["sensitivity/sobol/first"][0, :, g]
+        halfwidth = f["sensitivity/sobol/first_halfwidth"][0, :, g]
+        outputs = f["outputs/name"].asstr()[:]
+    # The rank estimator at 50,000 draws: standard deviation below 0.01.
+    worst = np.abs(ranked - sobol) - halfwidth
+    for o in np.flatnonzero(~(worst < 0.03)):
+        failures.append(f"article: rank S1 of Hailuo-02's FLOP for {outputs[o]} {ranked[o]:.4f}, "
+                        f"pick-freeze {sobol[o]:.4f} +- {halfwidth[o]:.4f}")
+    top = int(np.nanargmax(sobol))
+    print(f"article: rank S1 of Hailuo-02's FLOP within the pick-freeze interval + "
+          f"{max(0.0, float(np.nanmax(worst))):.4f} for all {len(outputs)} outputs "
+          f"(largest: {outputs[top]} {ranked[top]:.4f} vs {sobol[top]:.4f} +- {halfwidth[top]:.4f})")
 
 
 def check_stopping(args, work, failures):
@@ -146,6 +220,7 @@ def main():
         check_rank(args, work, failures, "article", "epoch-2026-article.ini", 6000, 4000, [0])
         check_rank(args, work, failures, "sweep", "epoch-2026-sweep.ini", 1500, 100000,
                    [0, 1, 23, 24, 25, 47, 48, 71])
+        check_first_order_against_sobol(args, work, failures)
         check_stopping(args, work, failures)
     harness.finish("rank and stopping", failures)
 

@@ -59,8 +59,10 @@ def expected_rows(f, scenarios, outputs, columns, tables):
                 for i, name in enumerate(f["inputs/name"]):
                     if np.isnan(f["sensitivity/rank/spearman"][s, o, i]):
                         continue
-                    for m in ("spearman", "spearman_low", "spearman_high", "prcc", "prcc_low", "prcc_high"):
-                        rows.append((names[s], out_names[o], units[o], m, name,
+                    for m in ("spearman", "spearman_low", "spearman_high", "prcc", "prcc_low", "prcc_high",
+                              "first_order"):
+                        rows.append((names[s], out_names[o], units[o],
+                                     "rank_first_order" if m == "first_order" else m, name,
                                      float(f["sensitivity/rank/" + m][s, o, i])))
             if "tornado" in tables:
                 rows.append((names[s], out_names[o], units[o], "tornado_base", "",

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/QR>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -161,6 +162,81 @@ TEST(RankCorrelationTest, ConstantColumnsAreUndefined) {
   for (std::size_t i = 2; i < 4; ++i) {
     EXPECT_TRUE(std::isnan(r.spearman[i]));
     EXPECT_TRUE(std::isnan(r.prcc[i]));
+  }
+  // The rank-based first-order index of an output that is the input itself: by the identity
+  // S = 1 - sum_k (y_(k+1) - y_(k))^2 / (2 sum_j (y_j - ybar)^2) over the sorted values, the
+  // largest paired with the smallest (a second method); undefined for the constant input and
+  // the constant output.
+  Eigen::ArrayXd sorted = inputs.col(0);
+  std::sort(sorted.begin(), sorted.end());
+  const double squares = (sorted - sorted.mean()).square().sum();
+  double steps = 0;
+  for (Eigen::Index k = 0; k < n; ++k) steps += std::pow(sorted[(k + 1) % n] - sorted[k], 2);
+  EXPECT_NEAR(r.first_order[0], 1 - steps / (2 * squares), 1e-12);
+  EXPECT_GT(r.first_order[0], 0.97);
+  for (std::size_t i = 1; i < 4; ++i) EXPECT_TRUE(std::isnan(r.first_order[i])) << i;
+}
+
+/// Mean and standard error over `replicates` independent samples of n draws of the rank-based
+/// first-order indices of a model y = f(u) of uniform inputs u in [0, 1)^k.
+template <typename Model>
+std::pair<Eigen::ArrayXd, Eigen::ArrayXd> replicated_first_order(Eigen::Index k, Model f,
+                                                                 Eigen::Index n = 1 << 15,
+                                                                 int replicates = 12) {
+  Eigen::ArrayXXd estimates(replicates, k);
+  for (int rep = 0; rep < replicates; ++rep) {
+    Eigen::ArrayXXd u(n, k);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      Eigen::ArrayXd column(n);
+      random::fill_uniform(20261202 + static_cast<std::uint64_t>(rep),
+                           static_cast<std::uint64_t>(i), 0, column);
+      u.col(i) = column;
+    }
+    Eigen::ArrayXXd y(n, 1);
+    for (Eigen::Index j = 0; j < n; ++j) y(j, 0) = f(u.row(j));
+    const auto r = rank_correlations(u, y);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      estimates(rep, i) = r.first_order[static_cast<std::size_t>(i)];
+    }
+  }
+  const Eigen::ArrayXd mean = estimates.colwise().mean();
+  const Eigen::ArrayXd sd =
+      ((estimates.rowwise() - mean.transpose()).square().colwise().sum() / (replicates - 1)).sqrt();
+  return {mean, sd / std::sqrt(static_cast<double>(replicates))};
+}
+
+TEST(RankCorrelationTest, RankFirstOrderIndicesOfIshigamiMatchTheClosedForm) {
+  // Ishigami (a = 7, b = 0.1) on [-pi, pi)^3: V1 = (1 + b pi^4 / 5)^2 / 2, V2 = a^2 / 8, V3 = 0,
+  // V = V1 + V2 + 8 b^2 pi^8 / 225 (Sobol' & Levitan 1999).
+  constexpr double a = 7, b = 0.1, pi = std::numbers::pi;
+  const double v1 = 0.5 * std::pow(1 + b * std::pow(pi, 4) / 5, 2), v2 = a * a / 8;
+  const double v = v1 + v2 + 8 * b * b * std::pow(pi, 8) / 225;
+  const auto [mean, se] = replicated_first_order(3, [&](const auto& u) {
+    const double x1 = -pi + 2 * pi * u(0), x2 = -pi + 2 * pi * u(1), x3 = -pi + 2 * pi * u(2);
+    return std::sin(x1) + a * std::pow(std::sin(x2), 2) + b * std::pow(x3, 4) * std::sin(x1);
+  });
+  const double expected[] = {v1 / v, v2 / v, 0.0};  // 0.3139, 0.4424, 0
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    EXPECT_NEAR(mean(i), expected[i], 4 * se(i)) << "S" << i + 1 << " se " << se(i);
+    EXPECT_LT(se(i), 0.01) << "S" << i + 1;  // the check above is not vacuous
+  }
+}
+
+TEST(RankCorrelationTest, RankFirstOrderIndicesOfTheGFunctionMatchTheClosedForm) {
+  // Sobol's G-function, prod (|4u - 2| + a_i) / (1 + a_i): V_i = 1 / (3 (1 + a_i)^2),
+  // V = prod (1 + V_i) - 1, S_i = V_i / V.
+  const double a[] = {0.0, 1.0, 4.5, 9.0};
+  double product = 1;
+  for (const double ai : a) product *= 1 + 1 / (3 * (1 + ai) * (1 + ai));
+  const auto [mean, se] = replicated_first_order(4, [&](const auto& u) {
+    double g = 1;
+    for (Eigen::Index i = 0; i < 4; ++i) g *= (std::abs(4 * u(i) - 2) + a[i]) / (1 + a[i]);
+    return g;
+  });
+  for (Eigen::Index i = 0; i < 4; ++i) {
+    const double expected = 1 / (3 * (1 + a[i]) * (1 + a[i])) / (product - 1);
+    EXPECT_NEAR(mean(i), expected, 4 * se(i)) << "S" << i + 1 << " se " << se(i);
+    EXPECT_LT(se(i), 0.01) << "S" << i + 1;
   }
 }
 

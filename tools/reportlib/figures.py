@@ -14,6 +14,7 @@ from . import fmt  # noqa: E402
 DPI = 110
 MAX_BARS = 60
 COLORS = plt.get_cmap("tab10").colors
+RANK_LABELS = {"spearman": "Spearman", "prcc": "PRCC", "first_order": "S1 (ranks)"}
 plt.rcParams.update({"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10,
                      "figure.titlesize": 12, "text.parse_math": False})  # '$' is dollars
 
@@ -285,12 +286,12 @@ def rank(r, s, o, path):
             errors = [values - [arrays["low"][s, o, i] for i in rows],
                       [arrays["high"][s, o, i] for i in rows] - values]
         ax.barh(y + 0.4 - height * (m + 0.5), values, height=height, xerr=errors,
-                color=COLORS[m], label=measure.upper() if measure == "prcc" else "Spearman",
+                color=COLORS[m], label=RANK_LABELS.get(measure, measure),
                 error_kw={"elinewidth": 1, "capsize": 3})
     set_rows(ax, [r.inputs[i] for i in rows])
     ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("rank correlation with the output")
+    ax.set_xlabel("rank correlation with the output (S1: share of its variance)")
     ax.legend(loc="lower right", fontsize=9)
     ax.grid(axis="x", alpha=0.3)
     title(ax, f"Rank correlations: {r.outputs[o]}", "inputs by decreasing |correlation|" +

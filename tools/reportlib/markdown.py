@@ -11,7 +11,7 @@ PROVENANCE = (("title", "title"), ("job", "job_path"), ("job SHA-256", "job_sha2
               ("costsweep version", "costsweep_version"), ("git commit", "git_commit"),
               ("command line", "command_line"), ("started", "start_time"),
               ("finished", "end_time"), ("wall time", "wall_seconds"))
-MEASURES = {"spearman": "Spearman", "prcc": "PRCC"}
+MEASURES = {"spearman": "Spearman", "prcc": "PRCC", "first_order": "S1 (ranks)"}
 GRID_COLUMNS = 4        # headline outputs in the one-row-per-scenario table
 MIN_INDEX = 0.005       # Sobol groups whose indices are all below this are summarised in one line
 
@@ -155,8 +155,10 @@ def diff_text(swing, unit):
 def rank(r, sel):
     s = sel.figure_scenario
     lines = ["### Rank measures", "", "Spearman rank correlation and partial rank correlation "
-             "(PRCC) of each input with each headline output, inputs by decreasing |value| "
-             "(at most 10 per output). Every value: `rank.csv`.", ""]
+             "(PRCC) of each input with each headline output, and its first-order Sobol index "
+             "estimated from the ranks of the same draws (S1 (ranks); Gamboa, Klein & Lagnoux "
+             "2022), inputs by decreasing |value| (at most 10 per output). Every value: "
+             "`rank.csv`.", ""]
     rows = []
     for measure, arrays in r.rank.items():
         for o in sel.chosen:

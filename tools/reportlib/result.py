@@ -12,7 +12,7 @@ import numpy as np
 LAYOUT_VERSION = 1
 SUMMARY_STATS = ("count", "mean", "sd", "se", "min", "max", "diff_mean", "diff_se")
 SOBOL_STATS = ("first", "first_halfwidth", "total", "total_halfwidth")
-RANK_MEASURES = ("spearman", "prcc")
+RANK_MEASURES = ("spearman", "prcc", "first_order")  # first_order: older files lack it
 
 
 class ResultError(Exception):

@@ -16,13 +16,21 @@ __extension__ using Int128 = __int128;  // GCC/Clang extension: exact sums of ra
 
 /// Twice the centred ranks, 2 r - (n + 1): whole numbers even with ties (a tie's mean rank is a
 /// multiple of 1/2), so products and sums of them are exact in integers.
-std::vector<std::int64_t> doubled_centred_ranks(const Eigen::Ref<const Eigen::ArrayXd>& values) {
+/// (value, position) pairs sorted: without indirection, and ties in draw order.
+std::vector<std::pair<double, std::size_t>> sorted_pairs(
+    const Eigen::Ref<const Eigen::ArrayXd>& values) {
   const auto n = static_cast<std::size_t>(values.size());
-  // (value, position) pairs sort without indirection; tied values get one rank whatever their
-  // order, so the result depends only on the values.
   std::vector<std::pair<double, std::size_t>> sorted(n);
   for (std::size_t j = 0; j < n; ++j) sorted[j] = {values[static_cast<Eigen::Index>(j)], j};
   std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
+/// Doubled centred ranks from sorted pairs; tied values get one rank whatever their order, so
+/// the result depends only on the values.
+std::vector<std::int64_t> doubled_centred_ranks(
+    const std::vector<std::pair<double, std::size_t>>& sorted) {
+  const std::size_t n = sorted.size();
   std::vector<std::int64_t> doubled(n);
   for (std::size_t first = 0; first < n;) {
     std::size_t last = first + 1;
@@ -91,8 +99,23 @@ std::vector<double> partial_with_last(const Eigen::MatrixXd& correlation) {
 
 }  // namespace
 
+double rank_first_order(const std::vector<std::size_t>& order,
+                        const Eigen::Ref<const Eigen::ArrayXd>& output) {
+  const std::size_t n = order.size();
+  if (n < 2) return kNaN;
+  const double mean = output.mean();
+  const auto centred = [&](std::size_t j) { return output[static_cast<Eigen::Index>(j)] - mean; };
+  double paired = 0, squares = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double y = centred(order[k]);
+    paired += y * centred(order[k + 1 < n ? k + 1 : 0]);
+    squares += y * y;
+  }
+  return squares > 0 ? paired / squares : kNaN;
+}
+
 Eigen::VectorXd centred_ranks(const Eigen::Ref<const Eigen::ArrayXd>& values) {
-  const auto doubled = doubled_centred_ranks(values);
+  const auto doubled = doubled_centred_ranks(sorted_pairs(values));
   Eigen::VectorXd ranks(values.size());
   for (Eigen::Index i = 0; i < values.size(); ++i) {
     ranks[i] = 0.5 * static_cast<double>(doubled[static_cast<std::size_t>(i)]);
@@ -108,10 +131,15 @@ RankCorrelations rank_correlations(const Eigen::Ref<const Eigen::ArrayXXd>& inpu
   const auto n_out = static_cast<std::size_t>(outputs.cols());
   const std::size_t m = n_in + n_out;
   Eigen::MatrixXd ranks(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+  std::vector<std::vector<std::size_t>> input_order(n_in);  // draws sorted by each input
   for (std::size_t v = 0; v < m; ++v) {
-    const auto doubled =
-        v < n_in ? doubled_centred_ranks(inputs.col(static_cast<Eigen::Index>(v)))
-                 : doubled_centred_ranks(outputs.col(static_cast<Eigen::Index>(v - n_in)));
+    const auto sorted = sorted_pairs(v < n_in ? inputs.col(static_cast<Eigen::Index>(v))
+                                              : outputs.col(static_cast<Eigen::Index>(v - n_in)));
+    if (v < n_in) {
+      input_order[v].reserve(n);
+      for (const auto& pair : sorted) input_order[v].push_back(pair.second);
+    }
+    const auto doubled = doubled_centred_ranks(sorted);
     for (std::size_t j = 0; j < n; ++j) {
       ranks(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(v)) =
           static_cast<double>(doubled[j]);
@@ -138,11 +166,15 @@ RankCorrelations rank_correlations(const Eigen::Ref<const Eigen::ArrayXXd>& inpu
   RankCorrelations result;
   result.n_draws = n;
   for (auto* v : {&result.spearman, &result.spearman_low, &result.spearman_high, &result.prcc,
-                  &result.prcc_low, &result.prcc_high}) {
+                  &result.prcc_low, &result.prcc_high, &result.first_order}) {
     v->assign(n_out * n_in, kNaN);
   }
   for (std::size_t o = 0; o < n_out; ++o) {
     const std::size_t y = n_in + o;
+    for (const std::size_t i : varying) {
+      result.first_order[o * n_in + i] =
+          rank_first_order(input_order[i], outputs.col(static_cast<Eigen::Index>(o)));
+    }
     for (std::size_t i = 0; i < n_in; ++i) {
       const double r = correlation(i, y);
       result.spearman[o * n_in + i] = r;

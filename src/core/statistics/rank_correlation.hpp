@@ -6,7 +6,16 @@
 /// Intervals by Fisher's z transform: standard error sqrt(1.06 / (n - 3)) for Spearman (Fieller,
 /// Hartley & Pearson 1957) and 1 / sqrt(n - 3 - (k - 1)) for a partial correlation given k - 1
 /// other inputs.
+///
+/// From the same draws, rank-based first-order Sobol indices (Gamboa, Klein & Lagnoux 2022,
+/// "Global sensitivity analysis: a novel generation of mighty estimators based on rank
+/// statistics", Bernoulli 28(4); R's sensitivity::sobolrank): with the draws sorted by input i,
+/// each output value is paired with the one of the next draw in that order (the last with the
+/// first), and S_i = sum_j (y_j - ybar)(y_N(j) - ybar) / sum_j (y_j - ybar)^2, which tends to
+/// Var(E[Y | X_i]) / Var(Y) for independent inputs. No extra model evaluations: any sample of
+/// independent draws will do.
 #include <Eigen/Core>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -21,7 +30,15 @@ struct RankCorrelations {
   std::uint64_t n_draws = 0;
   std::vector<double> spearman, spearman_low, spearman_high;
   std::vector<double> prcc, prcc_low, prcc_high;
+  /// Rank-based first-order Sobol index of each input (no interval); NaN for a constant input
+  /// or output.
+  std::vector<double> first_order;
 };
+
+/// The rank-based first-order index of one input for one output (see above): `order` lists the
+/// draws sorted by the input. NaN if the output is constant.
+double rank_first_order(const std::vector<std::size_t>& order,
+                        const Eigen::Ref<const Eigen::ArrayXd>& output);
 
 /// Ranks 1..n of values (ties get the mean of the ranks they span) minus their mean (n + 1) / 2.
 /// Deterministic: depends only on the values and their order.
