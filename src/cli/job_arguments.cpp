@@ -1,11 +1,12 @@
 #include "cli/job_arguments.hpp"
 
 #include <boost/program_options.hpp>
-#include <charconv>
 #include <iostream>
+#include <limits>
 
 #include "cli/job_reader.hpp"
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 
 namespace costsweep::cli {
 namespace po = boost::program_options;
@@ -80,8 +81,9 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   std::size_t index = 0, count = 0;
   const auto whole = [](const std::string& s, std::size_t& out) {
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && ptr == s.data() + s.size() && !s.empty();
+    const auto value = text::parse_whole(s, 0, std::numeric_limits<std::uint32_t>::max());
+    if (value) out = static_cast<std::size_t>(*value);
+    return value.has_value();
   };
   if (slash == std::string::npos || !whole(text.substr(0, slash), index) ||
       !whole(text.substr(slash + 1), count) || count == 0 || index >= count) {

@@ -7,16 +7,13 @@
 #include <sstream>
 
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 
 namespace costsweep::cli {
 namespace po = boost::program_options;
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
+using text::trim;
 
 /// Line numbers of every `key = value` line, by `section.key`, in file order. Also checks that
 /// every line is something Program_options accepts, reporting all bad lines at once.

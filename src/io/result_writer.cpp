@@ -11,6 +11,7 @@
 #include <map>
 #include <span>
 
+#include "core/text/text.hpp"
 #include "io/output_file.hpp"
 
 namespace costsweep::io {
@@ -107,10 +108,8 @@ std::vector<std::string> flatten(const std::vector<std::vector<std::string>>& ta
 std::vector<double> as_numbers(const std::vector<std::string>& texts) {
   std::vector<double> numbers;
   for (const auto& text : texts) {
-    char* end = nullptr;
-    const double x = std::strtod(text.c_str(), &end);
-    const bool whole = !text.empty() && end == text.c_str() + text.size();
-    numbers.push_back(whole ? x : std::numeric_limits<double>::quiet_NaN());
+    // The same rule as every number of a job (not strtod's, which depends on the locale).
+    numbers.push_back(text::parse_number(text).value_or(std::numeric_limits<double>::quiet_NaN()));
   }
   return numbers;
 }

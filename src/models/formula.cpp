@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 
 namespace costsweep::models {
 namespace {
@@ -71,12 +72,10 @@ void FormulaBuilder::read_constants() {
     if (const auto why = detail::name_problem(name); !why.empty()) {
       problem("cannot use constant name '" + name + "': " + why, key);
     }
-    double value = 0.0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    const auto value = text::parse_number(text);
+    if (!value)
       problem("cannot use model." + key + " '" + text + "': expected a finite number", key);
-    }
-    constants_[name] = value;
+    constants_[name] = value.value_or(0.0);
   }
   // Rejected by the study, which reported them: still constants, not inputs to draw.
   for (const auto& key : config_.unusable) {

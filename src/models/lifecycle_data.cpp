@@ -1,12 +1,12 @@
 // Builds the lifecycle plan: the inputs with their default distributions and allowed ranges, and
 // the accelerator's numbers from the hardware table; every check names its key or cell.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <optional>
 
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 #include "models/lifecycle.hpp"
 
 namespace costsweep::models {
@@ -119,12 +119,8 @@ std::string format_names(bool compute_only) {
 }
 
 std::optional<double> positive_number(const std::string& text) {
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value) ||
-      value <= 0) {
-    return std::nullopt;
-  }
+  const auto value = text::parse_number(text);
+  if (!value || *value <= 0) return std::nullopt;
   return value;
 }
 

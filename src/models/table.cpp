@@ -1,17 +1,14 @@
 #include "models/table.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
+
+#include "core/text/text.hpp"
 
 namespace costsweep::models {
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
+using text::trim;
 
 }  // namespace
 
@@ -52,10 +49,7 @@ std::string ModelConfig::text(const std::string& key, const std::string& fallbac
 }
 
 double ModelConfig::number(const std::string& key, double fallback) const {
-  const std::string value = text(key);
-  double x = fallback;
-  if (!value.empty()) std::from_chars(value.data(), value.data() + value.size(), x);
-  return x;
+  return text::parse_number(text(key)).value_or(fallback);
 }
 
 std::vector<std::string> ModelConfig::keys_with_prefix(const std::string& prefix) const {

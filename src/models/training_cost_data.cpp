@@ -1,6 +1,5 @@
 // Builds the training-cost plan from the job's tables: every check names file, row and column.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -9,6 +8,7 @@
 
 #include "core/distributions/distribution.hpp"
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 #include "models/training_cost.hpp"
 
 namespace costsweep::models {
@@ -59,13 +59,7 @@ std::vector<std::string> split(const std::string& text, const std::string& separ
   return items;
 }
 
-std::optional<double> number(const std::string& text) {
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
-  return value;
-}
+std::optional<double> number(const std::string& text) { return text::parse_number(text); }
 
 bool is_name(const std::string& text) {
   return !text.empty() && (std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_') &&

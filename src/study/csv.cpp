@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/errors/errors.hpp"
+#include "core/text/text.hpp"
 #include "study/job.hpp"
 
 namespace costsweep::study {
@@ -85,11 +86,7 @@ bool blank(const std::vector<std::string>& cells) {
   });
 }
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
+using text::trim;
 
 }  // namespace
 

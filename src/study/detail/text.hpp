@@ -6,14 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text/text.hpp"
+
 namespace costsweep::study::detail {
 
-std::string trim(std::string_view s);
-/// A finite number written as a whole C-style literal, or nullopt.
-std::optional<double> parse_number(const std::string& text);
-/// A whole number written as digits or as an exact float literal (1e6), in [lo, hi].
-std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t lo,
-                                         std::uint64_t hi);
+// Blanks and numbers follow the rules every input of costsweep shares (core/text).
+using costsweep::text::parse_number;
+using costsweep::text::parse_whole;
+using costsweep::text::trim;
 /// yes/no, true/false, on/off, 1/0 (any case).
 std::optional<bool> parse_bool(const std::string& text);
 /// A memory size: a positive number with a K, M, G or T suffix (powers of 1024; none: bytes),
