@@ -10,10 +10,11 @@
 #include "cli/commands.hpp"
 #include "cli/job_arguments.hpp"
 #include "core/errors/errors.hpp"
-#include "driver/mpi_env.hpp"
+#include "io/h5_handle.hpp"
 #include "io/output_file.hpp"
 #include "io/result_reader.hpp"
 #include "io/result_writer.hpp"
+#include "mpi/communicator.hpp"
 
 namespace costsweep::cli {
 namespace po = boost::program_options;
@@ -102,7 +103,7 @@ std::vector<Shard> read_shards(const std::vector<std::string>& paths) {
 }
 
 void merge(const std::vector<Shard>& shards, const std::string& out, const std::string& partial,
-           MPI_Comm comm) {
+           const mpi::Communicator& comm) {
   io::ResultHeader header = shards.front().file.tables;
   io::SummaryRows rows;
   header.scenario_names.clear();
@@ -206,9 +207,10 @@ int command_merge(int argc, char** argv) {
     std::fprintf(stderr, "costsweep: %s\n", note.c_str());
   }
   const auto shards = read_shards(inputs);
-  driver::MpiEnvironment environment(argc, argv);
-  const driver::Communicator comm(MPI_COMM_SELF);
-  merge(shards, out, partial, comm.get());
+  mpi::Environment environment(argc, argv);
+  h5::silence_error_printing();  // costsweep reports HDF5 failures itself
+  const auto comm = mpi::Communicator::self();
+  merge(shards, out, partial, comm);
   std::printf("merged %zu shards (%zu scenarios) into %s\n", shards.size(),
               static_cast<std::size_t>(shards.front().file.tables.total_scenarios), out.c_str());
   return 0;

@@ -13,6 +13,7 @@
 #include "driver/driver.hpp"
 #include "driver/interrupt.hpp"
 #include "driver/memory.hpp"
+#include "io/h5_handle.hpp"
 #include "io/output_file.hpp"
 #include "io/result_reader.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 
 /// Collective. Rank 0's files (path -> text) on every rank.
 std::map<std::string, std::string> broadcast_files(const std::map<std::string, std::string>& files,
-                                                   const driver::Communicator& comm) {
+                                                   const mpi::Communicator& comm) {
   std::vector<std::pair<std::string, std::string>> items(files.begin(), files.end());
   items.resize(std::stoull(comm.broadcast(std::to_string(items.size()))));
   for (auto& [path, text] : items) {
@@ -34,7 +35,7 @@ std::map<std::string, std::string> broadcast_files(const std::map<std::string, s
 /// Collective. Rank 0 reads the job and its data files and validates them; the other ranks build
 /// the same plan from what rank 0 read, so only rank 0 touches the files. On a problem rank 0
 /// prints it and every rank returns nullptr.
-study::StudyPtr collective_study(const JobArguments& args, const driver::Communicator& comm) {
+study::StudyPtr collective_study(const JobArguments& args, const mpi::Communicator& comm) {
   std::string text, error;
   std::map<std::string, std::string> files;
   study::StudyPtr study;
@@ -111,8 +112,9 @@ std::pair<std::string, int> claim_output(const study::Study& study, int argc, ch
 int command_run(int argc, char** argv) {
   const auto args = parse_job_arguments(argc, argv, "run");
   const auto [shard_index, shard_count] = parse_shard(args.shard);
-  driver::MpiEnvironment environment(argc, argv);
-  const driver::Communicator comm(MPI_COMM_WORLD);
+  mpi::Environment environment(argc, argv);
+  h5::silence_error_printing();  // costsweep reports HDF5 failures itself
+  const auto comm = mpi::Communicator::world();
   const auto study = collective_study(args, comm);
   if (!study) return 2;
   const auto& base = study->base();

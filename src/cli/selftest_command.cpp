@@ -15,9 +15,10 @@
 #include "cli/job_reader.hpp"
 #include "core/errors/errors.hpp"
 #include "driver/driver.hpp"
-#include "driver/mpi_env.hpp"
+#include "io/h5_handle.hpp"
 #include "io/output_file.hpp"
 #include "io/result_reader.hpp"
+#include "mpi/communicator.hpp"
 #include "study/study.hpp"
 
 namespace costsweep::cli {
@@ -131,8 +132,9 @@ int command_selftest(int argc, char** argv) {
         "closed form; exit status 0 when all pass, 1 otherwise.\n");
     return std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ? 0 : 2;
   }
-  driver::MpiEnvironment environment(argc, argv);
-  const driver::Communicator comm(MPI_COMM_WORLD);
+  mpi::Environment environment(argc, argv);
+  h5::silence_error_printing();  // costsweep reports HDF5 failures itself
+  const auto comm = mpi::Communicator::world();
   std::string folder;
   if (comm.rank() == 0) {
     std::string pattern =

@@ -86,8 +86,9 @@ detail::StatisticsPolicy statistics_policy(const study::Scenario& base, const Ru
 
 /// One pass over the job at n_draws: this rank's tasks evaluated and its rows summarised.
 io::SummaryRows run_round(const study::Study& study, const study::ShardRange& shard,
-                          const Layout& layout, std::uint64_t n_draws, const Communicator& comm,
-                          const RunOptions& options, SampleStream* samples) {
+                          const Layout& layout, std::uint64_t n_draws,
+                          const mpi::Communicator& comm, const RunOptions& options,
+                          SampleStream* samples) {
   const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
                                            const Eigen::Ref<const models::Block>& inputs,
                                            const Eigen::Ref<const models::Block>& outputs) {
@@ -206,14 +207,14 @@ io::Provenance run_provenance(const study::Study& study, std::uint64_t n_draws,
   return p;
 }
 
-RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options) {
+RunReport run(const study::Study& study, const mpi::Communicator& comm, const RunOptions& options) {
   // Rank 0's clock is the run's clock; every rank writes the same attributes.
   const double start = comm.broadcast(
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   const auto t0 = std::chrono::steady_clock::now();
   const auto shard = study::shard_range(study.size(), options.shard_index, options.shard_count);
   const auto& base = study.base();
-  io::ResultWriter writer(comm.get(), base.job().output_path,
+  io::ResultWriter writer(comm, base.job().output_path,
                           options.partial_path.empty() ? io::partial_name(base.job().output_path)
                                                        : options.partial_path);
   const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "driver/mpi_env.hpp"
 #include "io/result.hpp"
+#include "mpi/communicator.hpp"
 #include "study/study.hpp"
 
 namespace costsweep::driver {
@@ -41,7 +41,7 @@ struct RunReport {
 /// evaluates them, reduces every scenario's statistics (the same bits for any rank count, block
 /// size or sharding) and writes the result file atomically. Throws RuntimeError (e.g. a model
 /// output is NaN) or H5Error on every rank.
-RunReport run(const study::Study& study, const Communicator& comm, const RunOptions& options);
+RunReport run(const study::Study& study, const mpi::Communicator& comm, const RunOptions& options);
 
 /// The result header (names, scenario table) of scenarios [first, last) of a plan.
 io::ResultHeader result_header(const study::Study& study, std::size_t first, std::size_t last,

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "mpi/communicator.hpp"
+
 namespace costsweep::driver {
 namespace {
 
@@ -16,13 +18,6 @@ extern "C" void record_signal(int signal) { received = signal; }
 
 }  // namespace
 
-bool started_by_launcher() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
-    if (std::getenv(name) != nullptr) return true;
-  }
-  return false;
-}
-
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = record_signal;
@@ -31,7 +26,7 @@ void install_interrupt_handlers() {
   for (const int signal : {SIGTERM, SIGINT, SIGUSR1}) sigaction(signal, &action, nullptr);
   struct sigaction hangup {};
   sigaction(SIGHUP, nullptr, &hangup);
-  const bool watch = launcher == 0 && started_by_launcher();
+  const bool watch = launcher == 0 && mpi::started_by_launcher();
   if (watch || hangup.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
   if (watch) {
     // A dead launcher's pipes must not kill the rank before it has cleaned up.

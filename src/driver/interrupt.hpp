@@ -13,10 +13,6 @@ namespace costsweep::driver {
 /// The exit status of an interrupted run: nothing was written; run it again.
 inline constexpr int kInterruptedStatus = 3;
 
-/// Whether an MPI launcher (mpirun, srun) started this process: OMPI_COMM_WORLD_SIZE, PMIX_RANK
-/// or PMI_RANK is set.
-bool started_by_launcher();
-
 /// Installs the handlers (idempotent). SIGHUP too, unless it is ignored (nohup). A process
 /// started by an MPI launcher (mpirun, srun: OMPI_COMM_WORLD_SIZE, PMIX_RANK or PMI_RANK set)
 /// also asks the kernel for SIGHUP when its parent, the launcher, dies (PR_SET_PDEATHSIG), so

@@ -20,7 +20,7 @@ std::vector<std::string> input_union(const study::Study& study) {
 
 namespace {
 
-stats::Reductions across_ranks(const Communicator& comm) {
+stats::Reductions across_ranks(const mpi::Communicator& comm) {
   return {[&comm](std::vector<std::int64_t>& v) { comm.sum(v); },
           [&comm](std::vector<double>& v) { comm.min(v); },
           [&comm](std::vector<double>& v) { comm.max(v); },
@@ -31,7 +31,7 @@ stats::Reductions across_ranks(const Communicator& comm) {
 /// rows: a fixed number of reductions whatever the pieces), else as they are.
 std::vector<stats::SobolAccumulator> merged_sobol(const std::vector<Piece>& pieces,
                                                   std::size_t n_out, std::size_t n_groups,
-                                                  const Communicator* comm) {
+                                                  const mpi::Communicator* comm) {
   std::vector<stats::SobolAccumulator> merged;
   if (comm == nullptr) {
     for (const auto& piece : pieces)
@@ -71,7 +71,7 @@ void append_sobol(const stats::SobolAccumulator* accumulators, std::size_t n_out
 /// Turns batches into the rows this rank owns, and remembers the first NaN found.
 class RowCollector {
  public:
-  RowCollector(const BatchContext& context, const Communicator& comm)
+  RowCollector(const BatchContext& context, const mpi::Communicator& comm)
       : context_(context), comm_(comm), names_(input_union(context.study)) {}
 
   /// Collective when split (the batch's rows are shared by every rank).
@@ -142,7 +142,7 @@ class RowCollector {
   }
 
   const BatchContext& context_;
-  const Communicator& comm_;
+  const mpi::Communicator& comm_;
   std::vector<std::string> names_;
   std::map<std::uint64_t, io::SummaryRows> rows_;
   std::string nan_message_;
@@ -162,7 +162,7 @@ bool hold(const StatisticsPolicy& policy, std::uint64_t bytes) {
 }  // namespace
 
 io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPolicy& policy,
-                                const Communicator& comm) {
+                                const mpi::Communicator& comm) {
   const auto& layout = context.layout;
   const auto& study = context.study;
   const std::size_t n_out = study.base().model->outputs().size();

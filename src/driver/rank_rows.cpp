@@ -33,7 +33,7 @@ void append_rank_row(const study::Scenario& scenario, const std::vector<std::str
   }
 }
 
-std::pair<models::Block, models::Block> gather_first_draws(const Communicator& comm, int root,
+std::pair<models::Block, models::Block> gather_first_draws(const mpi::Communicator& comm, int root,
                                                            const Piece* piece, std::uint64_t m,
                                                            std::size_t n_inputs,
                                                            std::size_t n_outputs) {

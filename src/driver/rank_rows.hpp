@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "driver/mpi_env.hpp"
 #include "driver/scenario_stats.hpp"
 #include "io/result.hpp"
+#include "mpi/communicator.hpp"
 #include "study/scenario.hpp"
 
 namespace costsweep::driver {
@@ -22,7 +22,7 @@ void append_rank_row(const study::Scenario& scenario, const std::vector<std::str
 /// Collective. The draws [0, m) of a row split across ranks, on root: each rank passes its
 /// piece of the row (nullptr if none), holding draws in rank order. Returns (inputs, outputs) on
 /// root, empty blocks elsewhere.
-std::pair<models::Block, models::Block> gather_first_draws(const Communicator& comm, int root,
+std::pair<models::Block, models::Block> gather_first_draws(const mpi::Communicator& comm, int root,
                                                            const Piece* piece, std::uint64_t m,
                                                            std::size_t n_inputs,
                                                            std::size_t n_outputs);

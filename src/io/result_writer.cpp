@@ -87,16 +87,9 @@ void write_attribute(hid_t object, const std::string& name, const AttributeValue
 }
 
 /// Collective. Throws rank 0's error (empty: none) on every rank, so no rank goes on alone.
-void agree(MPI_Comm comm, int rank, std::string error) {
-  unsigned long length = error.size();
-  if (MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG, 0, comm) != MPI_SUCCESS) {
-    throw MpiError("cannot broadcast rank 0's write status");
-  }
-  error.resize(length);
-  if (MPI_Bcast(error.data(), static_cast<int>(length), MPI_CHAR, 0, comm) != MPI_SUCCESS) {
-    throw MpiError("cannot broadcast rank 0's write error");
-  }
-  if (!error.empty()) throw H5Error(rank == 0 ? error : "rank 0 failed: " + error);
+void agree(const mpi::Communicator& comm, const std::string& error) {
+  const std::string shared = comm.broadcast(error);  // MpiError if the broadcast fails
+  if (!shared.empty()) throw H5Error(comm.rank() == 0 ? shared : "rank 0 failed: " + shared);
 }
 
 std::vector<std::string> flatten(const std::vector<std::vector<std::string>>& table) {
@@ -324,11 +317,12 @@ void SummaryRows::append(const SummaryRows& o) {
   }
 }
 
-ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path, std::string partial_path)
+ResultWriter::ResultWriter(const mpi::Communicator& comm, std::string final_path,
+                           std::string partial_path)
     : comm_(comm), final_path_(std::move(final_path)), partial_path_(std::move(partial_path)) {
-  MPI_Comm_rank(comm_, &rank_);
+  rank_ = comm_.rank();
   auto fapl = h5::own_plist(H5Pcreate(H5P_FILE_ACCESS), "create file access property list");
-  h5::check(H5Pset_fapl_mpio(fapl.get(), comm_, MPI_INFO_NULL), "select the MPI-IO driver");
+  h5::check(H5Pset_fapl_mpio(fapl.get(), comm_.get(), MPI_INFO_NULL), "select the MPI-IO driver");
   h5::check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "select collective metadata reads");
   h5::check(H5Pset_coll_metadata_write(fapl.get(), true), "select collective metadata writes");
   file_ = h5::own_file(H5Fcreate(partial_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()),
@@ -337,9 +331,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, std::string final_path, std::string pa
 
 ResultWriter::~ResultWriter() {
   if (finished_) return;
-  int size = 1;
-  MPI_Comm_size(comm_, &size);
-  if (size > 1 && std::uncaught_exceptions() > 0) {
+  if (comm_.size() > 1 && std::uncaught_exceptions() > 0) {
     // Unwinding on this rank alone (e.g. it was interrupted): closing the file is collective
     // and the other ranks may be in another collective call, so leave it to the abort.
     for (auto& [kind, dataset] : samples_) dataset.abandon();
@@ -474,7 +466,7 @@ void ResultWriter::finish(const ResultHeader& header, const Provenance& provenan
       error = e.what();
     }
   }
-  agree(comm_, rank_, error);
+  agree(comm_, error);
   finished_ = true;
 }
 

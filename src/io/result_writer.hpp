@@ -1,8 +1,6 @@
 #pragma once
 /// Writes a result file in parallel (MPI-IO) under a temporary name and renames it to its final
 /// name only when complete, so a failed or killed run never leaves a file that looks finished.
-#include <mpi.h>
-
 #include <Eigen/Core>
 #include <functional>
 #include <map>
@@ -11,6 +9,7 @@
 
 #include "io/h5_handle.hpp"
 #include "io/result.hpp"
+#include "mpi/communicator.hpp"
 
 namespace costsweep::io {
 
@@ -26,7 +25,7 @@ class ResultWriter {
  public:
   /// Collective. Creates partial_path (every rank passes the same name, unique to the run, e.g.
   /// from partial_name; it must not exist) with MPI-IO. Throws H5Error.
-  ResultWriter(MPI_Comm comm, std::string final_path, std::string partial_path);
+  ResultWriter(const mpi::Communicator& comm, std::string final_path, std::string partial_path);
   ResultWriter(const ResultWriter&) = delete;
   ResultWriter& operator=(const ResultWriter&) = delete;
   /// Closes the file if still open and, on rank 0, removes the partial file unless finish()
@@ -61,7 +60,7 @@ class ResultWriter {
   const std::string& partial_path() const { return partial_path_; }
 
  private:
-  MPI_Comm comm_;
+  const mpi::Communicator& comm_;  ///< outlives the writer
   int rank_ = 0;
   std::string final_path_;
   std::string partial_path_;

@@ -10,7 +10,7 @@
 #include "core/statistics/quantile.hpp"
 #include "core/statistics/selection.hpp"
 #include "driver/driver.hpp"
-#include "driver/mpi_env.hpp"
+#include "mpi/communicator.hpp"
 
 namespace costsweep::driver {
 namespace {
@@ -40,7 +40,7 @@ TEST(DriverMpiTest, BlocksOfRankCoverEveryBlockExactlyOnceInOrder) {
 }
 
 TEST(DriverMpiTest, ReducedExactSumEqualsTheSerialSumOnEveryRank) {
-  const Communicator comm(MPI_COMM_WORLD);
+  const mpi::Communicator comm(MPI_COMM_WORLD);
   constexpr std::uint64_t kN = 100'003;
   const auto range = blocks_of_rank(kN, comm.rank(), comm.size());
   stats::ExactSum local, serial;
@@ -55,7 +55,7 @@ TEST(DriverMpiTest, ReducedExactSumEqualsTheSerialSumOnEveryRank) {
 }
 
 TEST(DriverMpiTest, DistributedQuantilesEqualNumpyDefinitionOnTheWholeData) {
-  const Communicator comm(MPI_COMM_WORLD);
+  const mpi::Communicator comm(MPI_COMM_WORLD);
   constexpr std::uint64_t kN = 10'007;
   // Uneven split: rank r holds every index i with i % size == r (a different split than
   // blocks, to show the result does not depend on it).

@@ -6,8 +6,8 @@
 
 #include "driver/detail/evaluate.hpp"
 #include "driver/detail/layout.hpp"
-#include "driver/mpi_env.hpp"
 #include "io/result.hpp"
+#include "mpi/communicator.hpp"
 #include "study/study.hpp"
 
 namespace costsweep::driver::detail {
@@ -26,6 +26,6 @@ struct StatisticsPolicy {
 /// owns, in row order, with Sobol indices and rank measures when the study asks for them;
 /// throws RuntimeError on every rank if any draw is NaN.
 io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPolicy& policy,
-                                const Communicator& comm);
+                                const mpi::Communicator& comm);
 
 }  // namespace costsweep::driver::detail

@@ -1,16 +1,21 @@
-#include "driver/mpi_env.hpp"
+#include "mpi/communicator.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
 
 #include "core/errors/errors.hpp"
-#include "driver/interrupt.hpp"
-#include "io/h5_handle.hpp"
 
-namespace costsweep::driver {
+namespace costsweep::mpi {
 
-void check_mpi(int status, const char* what) {
+bool started_by_launcher() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+
+void check(int status, const char* what) {
   if (status == MPI_SUCCESS) return;
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
@@ -19,7 +24,7 @@ void check_mpi(int status, const char* what) {
                  std::string(text, static_cast<std::size_t>(length)));
 }
 
-MpiEnvironment::MpiEnvironment(int& argc, char**& argv) {
+Environment::Environment(int& argc, char**& argv) {
   if (!started_by_launcher()) {
     // A single process started without mpirun (an Open MPI singleton): no daemon to fork and
     // no PCI or I/O device discovery by hwloc, which cost ~0.25 s of every such run and serve
@@ -28,13 +33,12 @@ MpiEnvironment::MpiEnvironment(int& argc, char**& argv) {
     setenv("HWLOC_COMPONENTS", "-pci,-linuxio", 0);
   }
   if (MPI_Init(&argc, &argv) != MPI_SUCCESS) throw MpiError("cannot initialise MPI");
-  h5::silence_error_printing();
 }
 
-MpiEnvironment::~MpiEnvironment() { MPI_Finalize(); }
+Environment::~Environment() { MPI_Finalize(); }
 
 Communicator::Communicator(MPI_Comm parent) {
-  check_mpi(MPI_Comm_dup(parent, &comm_), "duplicate the communicator");
+  check(MPI_Comm_dup(parent, &comm_), "duplicate the communicator");
   MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
@@ -51,24 +55,23 @@ Communicator::Communicator(Communicator&& other) noexcept
 
 std::string Communicator::broadcast(const std::string& text) const {
   std::uint64_t length = text.size();
-  check_mpi(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_), "broadcast a length");
+  check(MPI_Bcast(&length, 1, MPI_UINT64_T, 0, comm_), "broadcast a length");
   std::string copy = rank_ == 0 ? text : std::string(length, '\0');
-  check_mpi(MPI_Bcast(copy.data(), static_cast<int>(length), MPI_CHAR, 0, comm_), "broadcast text");
+  check(MPI_Bcast(copy.data(), static_cast<int>(length), MPI_CHAR, 0, comm_), "broadcast text");
   return copy;
 }
 
 bool Communicator::all(bool ok) const {
   int local = ok ? 1 : 0, global = 0;
-  check_mpi(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, comm_), "agree across ranks");
+  check(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, comm_), "agree across ranks");
   return global == 1;
 }
 
 namespace {
 template <typename T>
 void allreduce(MPI_Comm comm, std::vector<T>& values, MPI_Datatype type, MPI_Op op) {
-  check_mpi(
-      MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, op, comm),
-      "reduce across ranks");
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, op, comm),
+        "reduce across ranks");
 }
 }  // namespace
 
@@ -85,7 +88,7 @@ void Communicator::min(std::vector<double>& v) const { allreduce(comm_, v, MPI_D
 void Communicator::max(std::vector<double>& v) const { allreduce(comm_, v, MPI_DOUBLE, MPI_MAX); }
 
 double Communicator::broadcast(double value) const {
-  check_mpi(MPI_Bcast(&value, 1, MPI_DOUBLE, 0, comm_), "broadcast a number");
+  check(MPI_Bcast(&value, 1, MPI_DOUBLE, 0, comm_), "broadcast a number");
   return value;
 }
 
@@ -96,8 +99,7 @@ std::vector<double> Communicator::gather(const std::vector<double>& values, int 
   }
   const int count = static_cast<int>(values.size());
   std::vector<int> counts(rank_ == root ? static_cast<std::size_t>(size_) : 0), offsets;
-  check_mpi(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_),
-            "gather counts");
+  check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_), "gather counts");
   std::vector<double> all;
   if (rank_ == root) {
     std::int64_t total = 0;
@@ -110,9 +112,9 @@ std::vector<double> Communicator::gather(const std::vector<double>& values, int 
     }
     all.resize(static_cast<std::size_t>(total));
   }
-  check_mpi(MPI_Gatherv(values.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
-                        MPI_DOUBLE, root, comm_),
-            "gather values");
+  check(MPI_Gatherv(values.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                    MPI_DOUBLE, root, comm_),
+        "gather values");
   return all;
 }
 
@@ -121,4 +123,4 @@ void Communicator::abort(int code) const noexcept {
   std::abort();
 }
 
-}  // namespace costsweep::driver
+}  // namespace costsweep::mpi

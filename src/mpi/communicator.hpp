@@ -1,20 +1,27 @@
 #pragma once
-/// MPI lifetime and the duplicated communicator the driver works on.
+/// Everything MPI: its lifetime, the launcher, and the duplicated communicator with checked
+/// collectives that the driver and the result writer work on. The only header that includes
+/// <mpi.h>.
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
-namespace costsweep::driver {
+namespace costsweep::mpi {
 
-/// Initialises MPI (and silences HDF5's error printing) for its lifetime; finalises on
-/// destruction. Create it first in main so every HDF5 object closes before MPI_Finalize.
-class MpiEnvironment {
+/// Whether an MPI launcher (mpirun, srun) started this process: OMPI_COMM_WORLD_SIZE, PMIX_RANK
+/// or PMI_RANK is set.
+bool started_by_launcher();
+
+/// Initialises MPI for its lifetime; finalises on destruction. Create it first in main so every
+/// HDF5 object closes before MPI_Finalize.
+class Environment {
  public:
-  MpiEnvironment(int& argc, char**& argv);
-  ~MpiEnvironment();
-  MpiEnvironment(const MpiEnvironment&) = delete;
-  MpiEnvironment& operator=(const MpiEnvironment&) = delete;
+  Environment(int& argc, char**& argv);
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
 };
 
 /// Move-only owner of a duplicate of a communicator, with MPI_ERRORS_RETURN so MPI failures
@@ -22,6 +29,9 @@ class MpiEnvironment {
 class Communicator {
  public:
   explicit Communicator(MPI_Comm parent);
+  /// Every process of the job (MPI_COMM_WORLD), or this one alone (MPI_COMM_SELF).
+  static Communicator world() { return Communicator(MPI_COMM_WORLD); }
+  static Communicator self() { return Communicator(MPI_COMM_SELF); }
   ~Communicator();
   Communicator(Communicator&& other) noexcept;
   Communicator& operator=(Communicator&&) = delete;
@@ -59,6 +69,6 @@ class Communicator {
 };
 
 /// Throws MpiError "cannot <what>: <MPI's error string>" unless status is MPI_SUCCESS.
-void check_mpi(int status, const char* what);
+void check(int status, const char* what);
 
-}  // namespace costsweep::driver
+}  // namespace costsweep::mpi
