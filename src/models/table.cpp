@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/errors/errors.hpp"
 #include "core/text/text.hpp"
 
 namespace costsweep::models {
@@ -49,7 +50,14 @@ std::string ModelConfig::text(const std::string& key, const std::string& fallbac
 }
 
 double ModelConfig::number(const std::string& key, double fallback) const {
-  return text::parse_number(text(key)).value_or(fallback);
+  const std::string value = text(key);
+  if (value.empty()) return fallback;
+  const auto number = text::parse_number(value);
+  if (!number) {
+    throw ConfigError(
+        {"cannot use model." + key + " '" + value + "': expected a finite number " + where(key)});
+  }
+  return *number;
 }
 
 std::vector<std::string> ModelConfig::keys_with_prefix(const std::string& prefix) const {

@@ -37,7 +37,8 @@ struct ModelConfig {
 
   /// The value or fallback when the key is unset.
   std::string text(const std::string& key, const std::string& fallback = "") const;
-  /// The value as a number (the study has checked it parses), or fallback.
+  /// The value as a number (the study has checked it parses), or fallback when unset; throws
+  /// ConfigError naming the key for a value that is not a number.
   double number(const std::string& key, double fallback) const;
   /// Keys that start with prefix (e.g. `peak.`), in order.
   std::vector<std::string> keys_with_prefix(const std::string& prefix) const;

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
+
+#include "core/errors/errors.hpp"
 
 namespace costsweep::models {
 namespace {
@@ -36,6 +39,21 @@ TEST(IshigamiTest, RegistryBuildsItWithDefaultsAndDeclaresInputsAndOutputs) {
   ASSERT_EQ(model->outputs().size(), 1u);
   EXPECT_EQ(model->outputs()[0].name, "y");
   EXPECT_EQ(find_model("no-such-model"), nullptr);
+}
+
+TEST(IshigamiTest, SettingThatIsNotANumberIsRefusedNamingItsKeyNeverReadAsItsPrefix) {
+  ModelConfig config;
+  config.values["a"] = "7x";
+  config.origins["a"] = "jobs/x.ini:4";
+  EXPECT_EQ(config.number("b", 0.1), 0.1);  // unset: the fallback
+  try {
+    (void)config.number("a", 0.0);
+    FAIL() << "7x was read as a number";
+  } catch (const ConfigError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("model.a '7x'"), std::string::npos) << message;
+    EXPECT_NE(message.find("jobs/x.ini:4"), std::string::npos) << message;
+  }
 }
 
 }  // namespace
