@@ -8,7 +8,6 @@
 #include <map>
 
 #include "driver/detail/evaluate.hpp"
-#include "driver/detail/layout.hpp"
 #include "driver/detail/owned_rows.hpp"
 #include "driver/interrupt.hpp"
 #include "driver/tornado.hpp"
@@ -17,17 +16,10 @@
 
 namespace costsweep::driver {
 
-BlockRange blocks_of_rank(std::uint64_t n_blocks, int rank, int size) noexcept {
-  const auto r = static_cast<std::uint64_t>(rank), s = static_cast<std::uint64_t>(size);
-  const std::uint64_t base = n_blocks / s, extra = n_blocks % s;
-  const std::uint64_t first = r * base + std::min(r, extra);
-  return {first, first + base + (r < extra ? 1 : 0)};
-}
-
 namespace {
 
 using detail::input_union;
-using detail::Layout;
+using partition::Partition;
 
 std::string iso_time(double unix_seconds) {
   const auto seconds = static_cast<std::time_t>(unix_seconds);
@@ -86,7 +78,7 @@ detail::StatisticsPolicy statistics_policy(const study::Scenario& base, const Ru
 
 /// One pass over the job at n_draws: this rank's tasks evaluated and its rows summarised.
 io::SummaryRows run_round(const study::Study& study, const study::ShardRange& shard,
-                          const Layout& layout, std::uint64_t n_draws,
+                          const Partition& layout, std::uint64_t n_draws,
                           const mpi::Communicator& comm, const RunOptions& options,
                           SampleStream* samples) {
   const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
@@ -217,7 +209,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
   io::ResultWriter writer(comm, base.job().output_path,
                           options.partial_path.empty() ? io::partial_name(base.job().output_path)
                                                        : options.partial_path);
-  const Layout layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
+  const Partition layout(shard.last - shard.first, base.job().n_blocks(), comm.rank(), comm.size());
   // Saved draws stream into the file as pass 0 makes them.
   std::unique_ptr<SampleStream> samples;
   if (base.job().save_samples) {
@@ -232,7 +224,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
   std::uint64_t n = base.job().n_draws;
   auto owned = run_round(study, shard, layout, n, comm, options, samples.get());
   std::string stopping, rounds = std::to_string(n);
-  std::unique_ptr<Layout> grown;
+  std::unique_ptr<Partition> grown;
   while (rule.target_halfwidth > 0) {
     // Every rank's rows must be within the target: the largest half-width across ranks.
     std::vector<double> largest{largest_halfwidth(owned)};
@@ -261,12 +253,12 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
     }
     n *= 2;
     rounds += " " + std::to_string(n);
-    grown = std::make_unique<Layout>(layout.rows,
-                                     (n + base.job().block_size - 1) / base.job().block_size,
-                                     comm.rank(), comm.size());
+    grown = std::make_unique<Partition>(layout.rows,
+                                        (n + base.job().block_size - 1) / base.job().block_size,
+                                        comm.rank(), comm.size());
     owned = run_round(study, shard, *grown, n, comm, options, samples.get());
   }
-  const Layout& last = grown ? *grown : layout;
+  const Partition& last = grown ? *grown : layout;
   writer.write_summary({last.rows, base.model->outputs().size(), base.job().quantile_levels.size(),
                         base.job().sensitivity.sobol ? base.groups().size() : 0,
                         base.job().sensitivity.rank ? input_union(study).size() : 0},

@@ -9,14 +9,6 @@
 
 namespace costsweep::driver {
 
-/// The contiguous range [first, last) of n items (tasks, blocks) that rank owns of size ranks;
-/// the first n % size ranks get one more.
-struct BlockRange {
-  std::uint64_t first;
-  std::uint64_t last;
-};
-BlockRange blocks_of_rank(std::uint64_t n_blocks, int rank, int size) noexcept;
-
 struct RunOptions {
   bool show_progress = true;
   /// Attributes added to /provenance (command line, version, commit), identical on all ranks.
@@ -37,7 +29,8 @@ struct RunReport {
   std::uint64_t n_draws = 0;  ///< draws per scenario (the stopping rule may have added some)
 };
 
-/// Collective. Cuts scenarios x blocks of draws into tasks spread evenly over the ranks,
+/// Collective. Cuts scenarios x blocks of draws into tasks spread evenly over the ranks
+/// (partition::Partition),
 /// evaluates them, reduces every scenario's statistics (the same bits for any rank count, block
 /// size or sharding) and writes the result file atomically. Throws RuntimeError (e.g. a model
 /// output is NaN) or H5Error on every rank.

@@ -11,6 +11,7 @@
 #include "core/statistics/selection.hpp"
 #include "driver/driver.hpp"
 #include "mpi/communicator.hpp"
+#include "partition/partition.hpp"
 
 namespace costsweep::driver {
 namespace {
@@ -22,27 +23,10 @@ double value_at(std::uint64_t i) {
   return i % 11 == 0 ? std::round(x) : x;
 }
 
-TEST(DriverMpiTest, BlocksOfRankCoverEveryBlockExactlyOnceInOrder) {
-  for (const std::uint64_t n_blocks : {0ULL, 1ULL, 2ULL, 5ULL, 123ULL}) {
-    for (int size = 1; size <= 7; ++size) {
-      std::uint64_t next = 0, smallest = n_blocks, largest = 0;
-      for (int rank = 0; rank < size; ++rank) {
-        const auto range = blocks_of_rank(n_blocks, rank, size);
-        EXPECT_EQ(range.first, next);
-        next = range.last;
-        smallest = std::min(smallest, range.last - range.first);
-        largest = std::max(largest, range.last - range.first);
-      }
-      EXPECT_EQ(next, n_blocks);
-      EXPECT_LE(largest - std::min(smallest, largest), 1u) << "unbalanced";
-    }
-  }
-}
-
 TEST(DriverMpiTest, ReducedExactSumEqualsTheSerialSumOnEveryRank) {
   const mpi::Communicator comm(MPI_COMM_WORLD);
   constexpr std::uint64_t kN = 100'003;
-  const auto range = blocks_of_rank(kN, comm.rank(), comm.size());
+  const auto range = partition::blocks_of_rank(kN, comm.rank(), comm.size());
   stats::ExactSum local, serial;
   for (std::uint64_t i = range.first; i < range.last; ++i) local.add(value_at(i));
   for (std::uint64_t i = 0; i < kN; ++i) serial.add(value_at(i));

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "core/statistics/streaming_summary.hpp"
-#include "driver/detail/layout.hpp"
 #include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
+#include "partition/partition.hpp"
 #include "study/study.hpp"
 
 namespace costsweep::driver::detail {
@@ -23,7 +23,7 @@ using BlockSink = std::function<void(std::uint64_t row, std::uint64_t first_draw
 struct BatchContext {
   const study::Study& study;
   std::size_t first_scenario;
-  const Layout& layout;
+  const partition::Partition& layout;
   std::uint64_t n_draws;
   bool hold;  ///< keep the draws (one pass) instead of regenerating them
   const BlockSink* samples = nullptr;

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "driver/detail/evaluate.hpp"
-#include "driver/detail/layout.hpp"
 #include "io/result.hpp"
 #include "mpi/communicator.hpp"
+#include "partition/partition.hpp"
 #include "study/study.hpp"
 
 namespace costsweep::driver::detail {
