@@ -57,6 +57,7 @@ void print_help() {
          "                                                print a result file (show --help)\n"
          "  costsweep merge -o OUT.h5 SHARD.h5...        shards of one job into one file\n"
          "  mpirun -np 4 costsweep selftest              known answers on these ranks\n"
+         "  costsweep layout                             every dataset a result file can hold\n"
          "  costsweep --help | --version\n\n"
          "exit status: 0 success, 1 runtime failure, 2 usage or configuration error,\n"
          "3 interrupted (SIGTERM, SIGINT, SIGUSR1)\n\n"

@@ -13,6 +13,7 @@ int command_validate(int argc, char** argv);
 int command_show(int argc, char** argv);
 int command_merge(int argc, char** argv);
 int command_selftest(int argc, char** argv);
+int command_layout(int argc, char** argv);
 /// Prints usage, every job key and every built-in model.
 void print_help();
 

@@ -25,9 +25,10 @@ int main(int argc, char** argv) {
     if (command == "show") return cli::command_show(argc - 1, argv + 1);
     if (command == "merge") return cli::command_merge(argc - 1, argv + 1);
     if (command == "selftest") return cli::command_selftest(argc - 1, argv + 1);
-    throw InputError(
-        "cannot run command '" + command +
-        "': unknown (commands: run, validate, show, merge, selftest; see costsweep --help)");
+    if (command == "layout") return cli::command_layout(argc - 1, argv + 1);
+    throw InputError("cannot run command '" + command +
+                     "': unknown (commands: run, validate, show, merge, selftest, layout; see "
+                     "costsweep --help)");
   } catch (const InputError& e) {
     std::fprintf(stderr, "costsweep: error: %s\n", printable(e.what()).c_str());
     return 2;

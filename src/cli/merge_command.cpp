@@ -130,10 +130,7 @@ void merge(const std::vector<Shard>& shards, const std::string& out, const std::
   header.first_scenario = 0;
   const auto n_rows = header.n_scenarios();
   io::ResultWriter writer(comm, out, partial);
-  writer.write_summary(
-      {n_rows, header.n_outputs(), header.quantile_levels.size(), header.sobol_groups.size(),
-       header.rank_draws > 0 ? header.input_names.size() : 0},
-      0, rows);
+  writer.write_summary(io::Extents::of(header, false), 0, rows);
   if (shards.front().file.has_samples) {
     for (const std::string kind : {"outputs", "inputs"}) {
       std::vector<std::uint64_t> dims;

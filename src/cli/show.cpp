@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/errors/errors.hpp"
+#include "io/layout.hpp"
 #include "io/result_reader.hpp"
 
 namespace costsweep::cli {
@@ -161,18 +162,18 @@ void print_tornado(const io::ResultTables& t, std::size_t s,
   }
 }
 
-/// One summary cell of output o in scenario s by column name (see ShowOptions::stats).
+/// One summary cell of output o in scenario s by column name (see ShowOptions::stats): the
+/// layout's [S, O] summary dataset of that name, or a quantile.
 double summary_value(const io::ResultTables& t, std::size_t s, std::size_t o,
                      const std::string& column) {
   const std::size_t cell = s * t.n_outputs() + o, n_q = t.quantile_levels.size();
-  if (column == "count") return static_cast<double>(t.count[cell]);
-  if (column == "mean") return t.mean[cell];
-  if (column == "sd") return t.sd[cell];
-  if (column == "se") return t.se[cell];
-  if (column == "min") return t.min[cell];
-  if (column == "max") return t.max[cell];
-  if (column == "diff_mean") return t.diff_mean[cell];
-  if (column == "diff_se") return t.diff_se[cell];
+  for (const auto& spec : io::kDatasets) {
+    if (spec.presence != io::Presence::kAlways || spec.rank != 2 || spec.csv_measure != column) {
+      continue;
+    }
+    if (spec.integers != nullptr) return static_cast<double>((t.*spec.integers)[cell]);
+    return (t.*spec.doubles)[cell];
+  }
   for (std::size_t q = 0; q < n_q; ++q) {
     if (column == level_column(t.quantile_levels[q])) return t.quantiles[cell * n_q + q];
   }
@@ -237,35 +238,41 @@ void print_csv(const io::ResultTables& t, const ShowSelection& selection, std::F
                  csv_field(t.output_names[o]).c_str(), csv_field(t.output_units[o]).c_str(),
                  measure.c_str(), csv_field(about).c_str(), number);
   };
-  const std::size_t n_out = t.n_outputs(), n_g = t.sobol_groups.size(), n_in = t.input_names.size(),
-                    n_t = t.tornado.groups.size();
+  // The sensitivity measures of the layout, family by family (Sobol, rank, tornado): a
+  // family's [S, O] rows, then per group or input its [S, O, X] rows in the table's order.
+  const std::pair<io::Presence, bool> families[] = {{io::Presence::kSobol, selection.sobol},
+                                                    {io::Presence::kRank, selection.rank},
+                                                    {io::Presence::kTornado, selection.tornado}};
+  const auto extents = io::Extents::of(t, false);
   for (const auto s : selection.scenarios) {
     for (const auto o : selection.outputs) {
-      const std::size_t cell = s * n_out + o;
+      const std::size_t cell = s * t.n_outputs() + o;
       for (const auto& column : selection.columns)
         row(s, o, column, "", summary_value(t, s, o, column));
-      for (std::size_t g = 0; selection.sobol && g < n_g; ++g) {
-        row(s, o, "sobol_first", t.sobol_groups[g], t.sobol_first[cell * n_g + g]);
-        row(s, o, "sobol_first_halfwidth", t.sobol_groups[g],
-            t.sobol_first_halfwidth[cell * n_g + g]);
-        row(s, o, "sobol_total", t.sobol_groups[g], t.sobol_total[cell * n_g + g]);
-        row(s, o, "sobol_total_halfwidth", t.sobol_groups[g],
-            t.sobol_total_halfwidth[cell * n_g + g]);
-      }
-      for (std::size_t i = 0; selection.rank && t.rank_draws > 0 && i < n_in; ++i) {
-        if (std::isnan(t.spearman[cell * n_in + i])) continue;
-        row(s, o, "spearman", t.input_names[i], t.spearman[cell * n_in + i]);
-        row(s, o, "spearman_low", t.input_names[i], t.spearman_low[cell * n_in + i]);
-        row(s, o, "spearman_high", t.input_names[i], t.spearman_high[cell * n_in + i]);
-        row(s, o, "prcc", t.input_names[i], t.prcc[cell * n_in + i]);
-        row(s, o, "prcc_low", t.input_names[i], t.prcc_low[cell * n_in + i]);
-        row(s, o, "prcc_high", t.input_names[i], t.prcc_high[cell * n_in + i]);
-        row(s, o, "rank_first_order", t.input_names[i], t.rank_first_order[cell * n_in + i]);
-      }
-      if (selection.tornado && n_t > 0) row(s, o, "tornado_base", "", t.tornado.base[cell]);
-      for (std::size_t g = 0; selection.tornado && g < n_t; ++g) {
-        row(s, o, "tornado_low", t.tornado.groups[g], t.tornado.low[cell * n_t + g]);
-        row(s, o, "tornado_high", t.tornado.groups[g], t.tornado.high[cell * n_t + g]);
+      for (const auto& [family, chosen] : families) {
+        if (!chosen || !extents.has(family)) continue;
+        for (const auto& spec : io::kDatasets) {
+          if (spec.presence == family && spec.rank == 2 && !spec.csv_measure.empty()) {
+            row(s, o, std::string(spec.csv_measure), "", (*io::float_values(spec, t))[cell]);
+          }
+        }
+        const io::DatasetSpec* along = nullptr;  // the family's [S, O, X] datasets share X
+        for (const auto& spec : io::kDatasets) {
+          if (spec.presence == family && spec.rank == 3 && !spec.csv_measure.empty()) along = &spec;
+        }
+        if (along == nullptr) continue;
+        const auto& names = *io::names_along(along->dim_list[2], t);
+        for (std::size_t x = 0; x < names.size(); ++x) {
+          // Rank measures of an input the scenario does not draw are left out.
+          if (family == io::Presence::kRank && std::isnan(t.spearman[cell * names.size() + x])) {
+            continue;
+          }
+          for (const auto& spec : io::kDatasets) {
+            if (spec.presence != family || spec.rank != 3 || spec.csv_measure.empty()) continue;
+            row(s, o, std::string(spec.csv_measure), names[x],
+                (*io::float_values(spec, t))[cell * names.size() + x]);
+          }
+        }
       }
     }
   }

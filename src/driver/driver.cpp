@@ -259,10 +259,15 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
     owned = run_round(study, shard, *grown, n, comm, options, samples.get());
   }
   const Partition& last = grown ? *grown : layout;
-  writer.write_summary({last.rows, base.model->outputs().size(), base.job().quantile_levels.size(),
-                        base.job().sensitivity.sobol ? base.groups().size() : 0,
-                        base.job().sensitivity.rank ? input_union(study).size() : 0},
-                       last.owned_first, owned);
+  io::Extents extents;
+  extents.scenarios = last.rows;
+  extents.outputs = base.model->outputs().size();
+  extents.levels = base.job().quantile_levels.size();
+  extents.sobol = base.job().sensitivity.sobol;
+  extents.sobol_groups = extents.sobol ? base.groups().size() : 0;
+  extents.rank = base.job().sensitivity.rank;
+  extents.inputs = input_union(study).size();
+  writer.write_summary(extents, last.owned_first, owned);
   RunReport report;
   report.n_draws = n;
   report.wall_seconds =

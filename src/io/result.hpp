@@ -1,5 +1,5 @@
 #pragma once
-/// The content of a costsweep result file (layout documented in README "Result file").
+/// The content of a costsweep result file (its layout: io/layout.hpp, README "Result file").
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,41 +31,6 @@ struct SummaryRows {
 
   /// Appends other's rows after these.
   void append(const SummaryRows& other);
-};
-
-/// A float64 dataset of the file and the member of SummaryRows that holds it.
-struct RowsDataset {
-  const char* name;
-  std::vector<double> SummaryRows::*rows;
-  /// Added after files of this layout were first written: an older file may lack it, and reads
-  /// as NaN.
-  bool may_be_absent = false;
-};
-
-/// /sensitivity/sobol/<name>, each [S, O, G] (G: the file's Sobol groups).
-inline constexpr RowsDataset kSobolDatasets[] = {
-    {"first", &SummaryRows::sobol_first},
-    {"first_halfwidth", &SummaryRows::sobol_first_halfwidth},
-    {"total", &SummaryRows::sobol_total},
-    {"total_halfwidth", &SummaryRows::sobol_total_halfwidth}};
-
-/// /sensitivity/rank/<name>, each [S, O, I] (I: the file's input names).
-inline constexpr RowsDataset kRankDatasets[] = {
-    {"spearman", &SummaryRows::spearman},
-    {"spearman_low", &SummaryRows::spearman_low},
-    {"spearman_high", &SummaryRows::spearman_high},
-    {"prcc", &SummaryRows::prcc},
-    {"prcc_low", &SummaryRows::prcc_low},
-    {"prcc_high", &SummaryRows::prcc_high},
-    {"first_order", &SummaryRows::rank_first_order, true}};
-
-/// Dimensions of the summary arrays of a file.
-struct SummaryShape {
-  std::uint64_t n_scenarios = 0;
-  std::size_t n_outputs = 0;
-  std::size_t n_levels = 0;       ///< quantile levels
-  std::size_t n_groups = 0;       ///< Sobol groups; 0: no /sensitivity/sobol
-  std::size_t n_rank_inputs = 0;  ///< inputs of the rank measures; 0: no /sensitivity/rank
 };
 
 /// One-at-a-time swings: every group of inputs at its low and high level, the others at their

@@ -7,6 +7,7 @@
 
 #include "core/checksum/sha256.hpp"
 #include "io/h5_handle.hpp"
+#include "io/layout.hpp"
 
 namespace costsweep::io {
 namespace {
@@ -84,6 +85,11 @@ class Reader {
     throw H5Error("cannot read result file '" + path_ + "': " + reason);
   }
   h5::Handle open_dataset(const std::string& name) const;
+  /// Whether the object at path exists (each of its parent groups too).
+  bool exists(const std::string& path) const;
+  /// Fails unless the dataset has the layout's element class and this file's extents (a draw
+  /// dimension of unknown extent takes any size).
+  void check_shape(const DatasetSpec& spec, const Extents& extents) const;
   std::vector<hsize_t> dims(const h5::Handle& dataset) const;
   std::vector<double> doubles(const std::string& name) const;
   std::vector<std::int64_t> int64s(const std::string& name) const;
@@ -110,6 +116,49 @@ h5::Handle Reader::open_dataset(const std::string& name) const {
   H5Eclear2(H5E_DEFAULT);
   if (exists <= 0) fail("dataset '" + name + "' is missing");
   return h5::own_dataset(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name);
+}
+
+bool Reader::exists(const std::string& path) const {
+  for (std::size_t end = path.find('/');; end = path.find('/', end + 1)) {
+    const std::string prefix = path.substr(0, end);
+    if (H5Lexists(file_.get(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    if (end == std::string::npos) return true;
+  }
+}
+
+void Reader::check_shape(const DatasetSpec& spec, const Extents& extents) const {
+  const std::string path(spec.path);
+  auto dataset = open_dataset(path);
+  auto type = h5::own_type(H5Dget_type(dataset.get()), "get the type of " + path);
+  const H5T_class_t kind = H5Tget_class(type.get());
+  const H5T_class_t want = spec.element == Element::kString  ? H5T_STRING
+                           : spec.element == Element::kInt64 ? H5T_INTEGER
+                                                             : H5T_FLOAT;
+  if (kind != want) {
+    fail("dataset '" + path + "' holds HDF5 class " + class_name(kind) + ", not " +
+         std::string(element_name(spec.element)));
+  }
+  const auto found = dims(dataset);
+  const auto expected = extents.shape(spec);
+  bool same = found.size() == expected.size();
+  for (std::size_t d = 0; same && d < found.size(); ++d) {
+    same = found[d] == expected[d] || (spec.dim_list[d] == Dim::kDraw && expected[d] == 0);
+  }
+  if (!same) {
+    const auto list = [](const auto& sizes) {
+      std::string text = "[";
+      for (std::size_t d = 0; d < sizes.size(); ++d) {
+        text += (d == 0 ? "" : ", ") + std::to_string(sizes[d]);
+      }
+      return text + "]";
+    };
+    fail("dataset '" + path + "' has shape " + list(found) + "; the layout gives it " +
+         shape_text(spec) + ", which is " + list(expected) +
+         " for this file's names (scenarios, outputs, inputs, levels, groups)");
+  }
 }
 
 std::vector<hsize_t> Reader::dims(const h5::Handle& dataset) const {
@@ -341,64 +390,40 @@ ResultFile Reader::read() {
   t.input_names = strings("inputs/name");
   t.input_specs = rows_of(strings("inputs/spec"), t.input_names.size(), t.scenario_names.size());
   t.quantile_levels = doubles("summary/quantile_levels");
-  t.count = int64s("summary/count");
-  t.mean = doubles("summary/mean");
-  t.sd = doubles("summary/sd");
-  t.se = doubles("summary/se");
-  t.min = doubles("summary/min");
-  t.max = doubles("summary/max");
-  t.quantiles = doubles("summary/quantiles");
-  t.diff_mean = doubles("summary/diff_mean");
-  t.diff_se = doubles("summary/diff_se");
-  const std::size_t cells = t.n_scenarios() * t.n_outputs();
-  if (t.mean.size() != cells || t.diff_se.size() != cells ||
-      t.quantiles.size() != cells * t.quantile_levels.size() ||
-      t.value_text.size() != t.n_scenarios()) {
-    fail("summary arrays do not match the scenario and output names");
+  if (t.value_text.size() != t.n_scenarios()) {
+    fail("the scenario table does not match the scenario names");
   }
-  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
-      H5Lexists(file_.get(), "sensitivity/sobol", H5P_DEFAULT) > 0) {
-    t.sobol_groups = strings("sensitivity/sobol/group");
-    for (const auto& measure : kSobolDatasets) {
-      t.*measure.rows = doubles(std::string("sensitivity/sobol/") + measure.name);
-    }
-    if (t.sobol_first.size() != cells * t.sobol_groups.size()) {
-      fail("the Sobol arrays do not match the scenario, output and group names");
-    }
-  }
-  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
-      H5Lexists(file_.get(), "sensitivity/rank", H5P_DEFAULT) > 0) {
+  if (exists("sensitivity/sobol")) t.sobol_groups = strings("sensitivity/sobol/group");
+  if (exists("sensitivity/rank")) {
     const std::int64_t rank_draws = int_attribute("sensitivity/rank", "draws");
     if (rank_draws < 0) fail("its 'sensitivity/rank' draws are negative");
     t.rank_draws = static_cast<std::uint64_t>(rank_draws);
-    for (const auto& measure : kRankDatasets) {
-      const std::string path = std::string("sensitivity/rank/") + measure.name;
-      auto* to = &(t.*measure.rows);
-      if (measure.may_be_absent && H5Lexists(file_.get(), path.c_str(), H5P_DEFAULT) <= 0) {
-        to->assign(cells * t.input_names.size(), std::numeric_limits<double>::quiet_NaN());
-        continue;
-      }
-      *to = doubles(path);
-      if (to->size() != cells * t.input_names.size()) {
-        fail("the rank measure arrays do not match the scenario, output and input names");
-      }
-    }
   }
-  if (H5Lexists(file_.get(), "sensitivity", H5P_DEFAULT) > 0 &&
-      H5Lexists(file_.get(), "sensitivity/tornado", H5P_DEFAULT) > 0) {
+  if (exists("sensitivity/tornado")) t.tornado.groups = strings("sensitivity/tornado/group");
+  // Every dataset the layout gives this file, checked against its type and shape; the
+  // per-scenario rows are read into their SummaryRows member.
+  const auto extents = Extents::of(t, exists("samples"));
+  for (const auto& spec : kDatasets) {
+    if (!extents.has(spec.presence)) continue;
+    const std::string path(spec.path);
+    if (spec.may_be_absent && !exists(path)) {
+      std::uint64_t n = 1;
+      for (const auto size : extents.shape(spec)) n *= size;
+      (t.*spec.doubles).assign(n, std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    check_shape(spec, extents);
+    if (spec.integers != nullptr) t.*spec.integers = int64s(path);
+    if (spec.doubles != nullptr) t.*spec.doubles = doubles(path);
+    if (spec.tornado != nullptr) t.tornado.*spec.tornado = doubles(path);
+  }
+  if (extents.tornado) {
     auto& tornado = t.tornado;
-    tornado.groups = strings("sensitivity/tornado/group");
-    tornado.base = doubles("sensitivity/tornado/base");
-    tornado.low = doubles("sensitivity/tornado/low");
-    tornado.high = doubles("sensitivity/tornado/high");
     tornado.low_level = double_attribute("sensitivity/tornado", "low_level");
     tornado.high_level = double_attribute("sensitivity/tornado", "high_level");
-    if (tornado.base.size() != cells || tornado.low.size() != cells * tornado.groups.size()) {
-      fail("the tornado arrays do not match the scenario, output and group names");
-    }
   }
   result.provenance = provenance();
-  result.has_samples = H5Lexists(file_.get(), "samples", H5P_DEFAULT) > 0;
+  result.has_samples = extents.samples;
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <span>
 
 #include "core/text/text.hpp"
+#include "io/layout.hpp"
 #include "io/output_file.hpp"
 
 namespace costsweep::io {
@@ -144,6 +145,18 @@ h5::Handle open_or_make_group(hid_t parent, const std::string& name) {
   return make_group(parent, name);
 }
 
+/// The group at path ("sensitivity/rank"), made with its parents where they are missing.
+h5::Handle open_or_make_groups(hid_t file, const std::string& path) {
+  h5::Handle group;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    group = open_or_make_group(group.valid() ? group.get() : file, path.substr(start, end - start));
+    start = end + 1;
+  }
+  return group;
+}
+
 void write_tornado(hid_t file, const ResultHeader& h) {
   if (!h.sobol_groups.empty()) {
     auto sobol = h5::own_group(H5Gopen2(file, "sensitivity/sobol", H5P_DEFAULT), "open sobol");
@@ -167,44 +180,38 @@ void write_tornado(hid_t file, const ResultHeader& h) {
   write_attribute(group.get(), "high_level", AttributeValue{t.high_level});
 }
 
-/// Marks the name lists as HDF5 dimension scales and attaches them to the arrays they index, so
-/// xarray and HDFView label the axes.
+/// Marks the name lists as HDF5 dimension scales and attaches them to every dimension of every
+/// dataset they index (kDatasets), so xarray and HDFView label the axes.
 void attach_scales(hid_t file) {
-  const auto open = [&](const char* path) {
-    return h5::own_dataset(H5Dopen2(file, path, H5P_DEFAULT), std::string("open ") + path);
+  const auto exists = [&](std::string_view path) {
+    const std::string name(path);
+    const std::string parent = name.substr(0, name.rfind('/'));
+    return H5Lexists(file, parent.c_str(), H5P_DEFAULT) > 0 &&
+           H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0;
   };
-  auto scenarios = open("scenarios/name"), outputs = open("outputs/name"),
-       inputs = open("inputs/name"), levels = open("summary/quantile_levels");
-  h5::check(H5DSset_scale(scenarios.get(), "scenario"), "make scenarios/name a scale");
-  h5::check(H5DSset_scale(outputs.get(), "output"), "make outputs/name a scale");
-  h5::check(H5DSset_scale(inputs.get(), "input"), "make inputs/name a scale");
-  h5::check(H5DSset_scale(levels.get(), "quantile level"), "make quantile_levels a scale");
-  for (const char* name :
-       {"count", "mean", "sd", "se", "min", "max", "quantiles", "diff_mean", "diff_se"}) {
-    auto dataset = open((std::string("summary/") + name).c_str());
-    h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
-    h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
-    if (std::string(name) == "quantiles") {
-      h5::check(H5DSattach_scale(dataset.get(), levels.get(), 2), "attach the level scale");
-    }
+  const auto open = [&](std::string_view path) {
+    const std::string name(path);
+    return h5::own_dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "open " + name);
+  };
+  std::map<Dim, h5::Handle> scales;
+  for (const Dim dim : {Dim::kScenario, Dim::kAxis, Dim::kOutput, Dim::kInput, Dim::kLevel,
+                        Dim::kSobolGroup, Dim::kTornadoGroup}) {
+    if (!exists(scale_of(dim))) continue;
+    auto scale = open(scale_of(dim));
+    h5::check(H5DSset_scale(scale.get(), std::string(dim_name(dim)).c_str()),
+              "make " + std::string(scale_of(dim)) + " a dimension scale");
+    scales.emplace(dim, std::move(scale));
   }
-  if (H5Lexists(file, "sensitivity", H5P_DEFAULT) > 0 &&
-      H5Lexists(file, "sensitivity/rank", H5P_DEFAULT) > 0) {
-    for (const auto& measure : kRankDatasets) {
-      auto dataset = open((std::string("sensitivity/rank/") + measure.name).c_str());
-      h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
-      h5::check(H5DSattach_scale(dataset.get(), outputs.get(), 1), "attach the output scale");
-      h5::check(H5DSattach_scale(dataset.get(), inputs.get(), 2), "attach the input scale");
+  for (const auto& spec : kDatasets) {
+    if (!exists(spec.path)) continue;
+    auto dataset = open(spec.path);
+    for (unsigned d = 0; d < spec.rank; ++d) {
+      const Dim dim = spec.dim_list[d];
+      const auto scale = scales.find(dim);
+      if (scale == scales.end() || scale_of(dim) == spec.path) continue;
+      h5::check(H5DSattach_scale(dataset.get(), scale->second.get(), d),
+                "attach the " + std::string(dim_name(dim)) + " scale to " + std::string(spec.path));
     }
-  }
-  for (const auto& [kind, scale] :
-       {std::pair{"samples/outputs", outputs.get()}, std::pair{"samples/inputs", inputs.get()}}) {
-    if (H5Lexists(file, "samples", H5P_DEFAULT) <= 0 || H5Lexists(file, kind, H5P_DEFAULT) <= 0) {
-      continue;
-    }
-    auto dataset = open(kind);
-    h5::check(H5DSattach_scale(dataset.get(), scenarios.get(), 0), "attach the scenario scale");
-    h5::check(H5DSattach_scale(dataset.get(), scale, 1), "attach the variable scale");
   }
 }
 
@@ -300,20 +307,17 @@ void write_rows(hid_t group, const std::string& name, hid_t mem_type, hid_t file
 }  // namespace
 
 void SummaryRows::append(const SummaryRows& o) {
-  count.insert(count.end(), o.count.begin(), o.count.end());
-  for (auto [to, from] :
-       {std::pair{&mean, &o.mean}, std::pair{&sd, &o.sd}, std::pair{&se, &o.se},
-        std::pair{&min, &o.min}, std::pair{&max, &o.max}, std::pair{&quantiles, &o.quantiles},
-        std::pair{&diff_mean, &o.diff_mean}, std::pair{&diff_se, &o.diff_se},
-        std::pair{&sobol_first, &o.sobol_first},
-        std::pair{&sobol_first_halfwidth, &o.sobol_first_halfwidth},
-        std::pair{&sobol_total, &o.sobol_total},
-        std::pair{&sobol_total_halfwidth, &o.sobol_total_halfwidth},
-        std::pair{&spearman, &o.spearman}, std::pair{&spearman_low, &o.spearman_low},
-        std::pair{&spearman_high, &o.spearman_high}, std::pair{&prcc, &o.prcc},
-        std::pair{&prcc_low, &o.prcc_low}, std::pair{&prcc_high, &o.prcc_high},
-        std::pair{&rank_first_order, &o.rank_first_order}}) {
-    to->insert(to->end(), from->begin(), from->end());
+  for (const auto& spec : kDatasets) {
+    if (spec.doubles != nullptr) {
+      auto& to = this->*spec.doubles;
+      const auto& from = o.*spec.doubles;
+      to.insert(to.end(), from.begin(), from.end());
+    }
+    if (spec.integers != nullptr) {
+      auto& to = this->*spec.integers;
+      const auto& from = o.*spec.integers;
+      to.insert(to.end(), from.begin(), from.end());
+    }
   }
 }
 
@@ -344,39 +348,23 @@ ResultWriter::~ResultWriter() {
   if (rank_ == 0) std::remove(partial_path_.c_str());
 }
 
-void ResultWriter::write_summary(const SummaryShape& shape, std::uint64_t first_row,
+void ResultWriter::write_summary(const Extents& extents, std::uint64_t first_row,
                                  const SummaryRows& rows) {
-  auto group = make_group(file_.get(), "summary");
-  const hid_t g = group.get();
-  const hsize_t n_s = shape.n_scenarios, n_o = shape.n_outputs, n_q = shape.n_levels;
-  write_rows(g, "count", H5T_NATIVE_INT64, H5T_STD_I64LE, {n_s, n_o}, first_row, rows.count.data(),
-             rows.count.size());
-  const std::pair<const char*, const std::vector<double>*> columns[] = {
-      {"mean", &rows.mean},      {"sd", &rows.sd},   {"se", &rows.se},
-      {"min", &rows.min},        {"max", &rows.max}, {"diff_mean", &rows.diff_mean},
-      {"diff_se", &rows.diff_se}};
-  for (const auto& [name, data] : columns) {
-    write_rows(g, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o}, first_row, data->data(),
-               data->size());
-  }
-  write_rows(g, "quantiles", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n_s, n_o, n_q}, first_row,
-             rows.quantiles.data(), rows.quantiles.size());
-  if (shape.n_groups == 0 && shape.n_rank_inputs == 0) return;
-  auto sensitivity = make_group(file_.get(), "sensitivity");
-  const auto write_measures = [&](const char* group_name, hsize_t n_last,
-                                  std::span<const RowsDataset> measures) {
-    auto measure_group = make_group(sensitivity.get(), group_name);
-    for (const auto& measure : measures) {
-      const std::vector<double>& data = rows.*measure.rows;
-      write_rows(measure_group.get(), measure.name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
-                 {n_s, n_o, n_last}, first_row, data.data(), data.size());
+  for (const auto& spec : kDatasets) {
+    if (!spec.is_row_data() || !extents.has(spec.presence)) continue;
+    const std::string path(spec.path);
+    auto group = open_or_make_groups(file_.get(), path.substr(0, path.rfind('/')));
+    const auto shape = extents.shape(spec);
+    const std::vector<hsize_t> dims(shape.begin(), shape.end());
+    if (spec.integers != nullptr) {
+      const auto& data = rows.*spec.integers;
+      write_rows(group.get(), std::string(spec.leaf()), H5T_NATIVE_INT64, H5T_STD_I64LE, dims,
+                 first_row, data.data(), data.size());
+    } else {
+      const auto& data = rows.*spec.doubles;
+      write_rows(group.get(), std::string(spec.leaf()), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, dims,
+                 first_row, data.data(), data.size());
     }
-  };
-  if (shape.n_groups > 0) {
-    write_measures("sobol", shape.n_groups, kSobolDatasets);
-  }
-  if (shape.n_rank_inputs > 0) {
-    write_measures("rank", shape.n_rank_inputs, kRankDatasets);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/h5_handle.hpp"
+#include "io/layout.hpp"
 #include "io/result.hpp"
 #include "mpi/communicator.hpp"
 
@@ -32,10 +33,10 @@ class ResultWriter {
   /// succeeded. Never throws.
   ~ResultWriter();
 
-  /// Collective. Creates the /summary arrays (and /sensitivity/sobol, /sensitivity/rank when the
-  /// shape has groups, rank inputs) and writes this rank's rows [first_row, first_row + rows'
-  /// scenarios) (a rank may pass none).
-  void write_summary(const SummaryShape& shape, std::uint64_t first_row, const SummaryRows& rows);
+  /// Collective. Creates every per-scenario dataset of the layout (kDatasets' row data) that
+  /// extents has (/summary; /sensitivity/sobol, /sensitivity/rank when it has them) and writes
+  /// this rank's rows [first_row, first_row + rows' scenarios) (a rank may pass none).
+  void write_summary(const Extents& extents, std::uint64_t first_row, const SummaryRows& rows);
   /// Collective. Creates /samples/<kind> of shape [n_scenarios, n_variables, n_draws], chunked
   /// by variable; the draws may grow later (extend_samples).
   void create_samples(const std::string& kind, std::uint64_t n_scenarios, std::uint64_t n_variables,

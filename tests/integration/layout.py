@@ -1,15 +1,21 @@
-"""The file a run writes matches the README's table of the result layout, both ways: every
-dataset of a run with every feature on (a grid, Sobol, tornado and rank measures, samples) is a
-row of the table, and every row is in the file with the type and shape the table gives ([S, O,
-Q], ... in the file's own sizes); the attributes the table names are there."""
+"""The result layout is declared once (src/io/layout.hpp, printed by `costsweep layout`), and
+everything else agrees with it: the README's table lists the same datasets with the same shapes
+and types; the Python reader's copy (tools/reportlib/result.py DATASETS) is the same table; and
+the file a run with every feature on writes (a grid, Sobol, tornado and rank measures, samples)
+holds exactly the layout's datasets, each with its type, its shape in the file's own sizes and
+the dimension scales of its named dimensions; the attributes the README names are there."""
 import os
 import re
 import subprocess
+import sys
 import tempfile
 
 import h5py
 
 import harness
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from reportlib import result as reportlib_result  # noqa: E402
 
 JOB = """[job]
 model = ishigami
@@ -57,12 +63,67 @@ def table_rows(readme):
     return rows
 
 
+def declared_layout(costsweep):
+    """{path: (type, shape letters, dimension names, present, may_be_absent)} from `costsweep
+    layout`."""
+    text = subprocess.run([costsweep, "layout"], check=True, capture_output=True,
+                          text=True).stdout
+    lines = text.splitlines()
+    assert lines[0].split("\t")[:3] == ["path", "type", "shape"], lines[0]
+    table = {}
+    for line in lines[1:]:
+        path, kind, shape, dims, present, _csv, absent = line.split("\t")
+        table[path] = (kind, tuple(shape.split(",")), tuple(dims.split(",")), present,
+                       absent == "yes")
+    return table
+
+
+def check_declarations(layout, rows, failures):
+    """README's table and the Python reader's copy against the declared layout."""
+    readme = {}
+    for paths, shape_cell, _content, first_cell in rows:
+        if "attributes" in first_cell:
+            continue
+        match = re.match(r"\[([A-Z, ]+)\] (string|float64|int64)", shape_cell)
+        if not match:
+            failures.append(f"cannot read the README's shape cell {shape_cell!r}")
+            continue
+        for path in paths:
+            readme[path] = (match.group(2), tuple(d.strip() for d in match.group(1).split(",")))
+    declared = {path: (kind, shape) for path, (kind, shape, _, _, _) in layout.items()}
+    for path in sorted(set(declared) | set(readme)):
+        if path not in readme:
+            failures.append(f"{path} is in `costsweep layout` but not in the README's table")
+        elif path not in declared:
+            failures.append(f"{path} is in the README's table but not in `costsweep layout`")
+        elif readme[path] != declared[path]:
+            failures.append(f"{path}: README says {readme[path]}, the layout {declared[path]}")
+    python = {"/" + path: (kind, tuple(dims), present, absent)
+              for path, kind, dims, present, absent in reportlib_result.DATASETS}
+    ours = {path: (kind, dims, present, absent)
+            for path, (kind, _, dims, present, absent) in layout.items()}
+    if list(python) != list(ours):
+        failures.append(f"reportlib's DATASETS list {list(python)}, the layout {list(ours)}")
+    for path in ours:
+        if path in python and python[path] != ours[path]:
+            failures.append(f"{path}: reportlib says {python[path]}, the layout {ours[path]}")
+
+
 def main():
     args = harness.arguments(extra=extra)
     failures = []
     rows = table_rows(args.readme)
     if len(rows) < 15:
         harness.finish("layout", [f"found only {len(rows)} rows of the layout table in README"])
+    layout = declared_layout(args.costsweep)
+    if len(layout) < 30:
+        harness.finish("layout", [f"`costsweep layout` lists only {len(layout)} datasets"])
+    check_declarations(layout, rows, failures)
+    scale_of = {"scenario": "/scenarios/name", "axis": "/scenarios/axis",
+                "output": "/outputs/name", "input": "/inputs/name",
+                "quantile level": "/summary/quantile_levels",
+                "Sobol group": "/sensitivity/sobol/group",
+                "tornado group": "/sensitivity/tornado/group"}
     with tempfile.TemporaryDirectory() as work:
         draws = 2048
         out = os.path.join(work, "full.h5")
@@ -114,6 +175,21 @@ def main():
                         failures.append(f"{path}: type {d.dtype}, the table says {kind}")
             for path in sorted(set(datasets) - listed):
                 failures.append(f"{path} is in the file but not in the README's layout table")
+            # Every dataset of the layout (this job has every part), with the dimension scales
+            # of its named dimensions attached.
+            for path, (kind, shape, dims, _present, _absent) in layout.items():
+                if path not in datasets:
+                    failures.append(f"{path} of the layout is not in the file")
+                    continue
+                d = datasets[path]
+                for axis, dim in enumerate(dims):
+                    scale = scale_of.get(dim)
+                    if scale is None or scale == path:
+                        continue
+                    attached = [s.name for s in d.dims[axis].values()]
+                    if attached != [scale]:
+                        failures.append(f"{path}: dimension {axis} ({dim}) has scales "
+                                        f"{attached}, not {scale}")
     harness.finish("layout", failures)
 
 

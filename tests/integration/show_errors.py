@@ -63,6 +63,24 @@ def main():
             del f["summary/quantiles"]
         ok &= expect(cs, [missing_part], 2, ["summary/quantiles", "missing"])
 
+        # A dataset of another shape or type than the layout (src/io/layout.hpp) gives it.
+        misshapen = os.path.join(work, "misshapen.h5")
+        shutil.copy(good, misshapen)
+        with h5py.File(misshapen, "r+") as f:
+            S, O = f["summary/sd"].shape
+            del f["summary/sd"]
+            f["summary/sd"] = [[0.0] * (O + 1)] * S
+        ok &= expect(cs, [misshapen], 2, ["misshapen.h5", "'summary/sd' has shape",
+                                          f"[{S}, {O + 1}]", "[S, O] float64",
+                                          f"[{S}, {O}]"])
+        retyped = os.path.join(work, "retyped.h5")
+        shutil.copy(good, retyped)
+        with h5py.File(retyped, "r+") as f:
+            count = f["summary/count"][()].astype(float)
+            del f["summary/count"]
+            f["summary/count"] = count
+        ok &= expect(cs, [retyped], 2, ["'summary/count' holds HDF5 class float, not int64"])
+
         # One byte of /summary/mean overwritten on disk (the HDF5 structure stays intact): the
         # checksum written with the values catches it, in show and in merge.
         for name, dataset in (("damaged_mean.h5", "summary/mean"),

@@ -10,9 +10,88 @@ import h5py
 import numpy as np
 
 LAYOUT_VERSION = 1
-SUMMARY_STATS = ("count", "mean", "sd", "se", "min", "max", "diff_mean", "diff_se")
-SOBOL_STATS = ("first", "first_halfwidth", "total", "total_halfwidth")
-RANK_MEASURES = ("spearman", "prcc", "first_order")  # first_order: older files lack it
+
+# The result layout (src/io/layout.hpp, printed by `costsweep layout`; tests/integration/layout.py
+# checks this copy against it): path, element type, dimension names, when present, and whether
+# files of earlier versions may lack it. The reader checks every present dataset's shape
+# against it and reads every numeric one but the samples.
+DATASETS = (
+    ("scenarios/name", "string", ("scenario",), "always", False),
+    ("scenarios/axis", "string", ("axis",), "always", False),
+    ("scenarios/value_text", "string", ("scenario", "axis"), "always", False),
+    ("scenarios/value_label", "string", ("scenario", "axis"), "always", False),
+    ("scenarios/value_number", "float64", ("scenario", "axis"), "always", False),
+    ("outputs/name", "string", ("output",), "always", False),
+    ("outputs/unit", "string", ("output",), "always", False),
+    ("outputs/description", "string", ("output",), "always", False),
+    ("inputs/name", "string", ("input",), "always", False),
+    ("inputs/spec", "string", ("scenario", "input"), "always", False),
+    ("summary/count", "int64", ("scenario", "output"), "always", False),
+    ("summary/mean", "float64", ("scenario", "output"), "always", False),
+    ("summary/sd", "float64", ("scenario", "output"), "always", False),
+    ("summary/se", "float64", ("scenario", "output"), "always", False),
+    ("summary/min", "float64", ("scenario", "output"), "always", False),
+    ("summary/max", "float64", ("scenario", "output"), "always", False),
+    ("summary/diff_mean", "float64", ("scenario", "output"), "always", False),
+    ("summary/diff_se", "float64", ("scenario", "output"), "always", False),
+    ("summary/quantile_levels", "float64", ("quantile level",), "always", False),
+    ("summary/quantiles", "float64", ("scenario", "output", "quantile level"), "always", False),
+    ("sensitivity/sobol/group", "string", ("Sobol group",), "sensitivity.sobol", False),
+    ("sensitivity/sobol/first", "float64", ("scenario", "output", "Sobol group"),
+     "sensitivity.sobol", False),
+    ("sensitivity/sobol/first_halfwidth", "float64", ("scenario", "output", "Sobol group"),
+     "sensitivity.sobol", False),
+    ("sensitivity/sobol/total", "float64", ("scenario", "output", "Sobol group"),
+     "sensitivity.sobol", False),
+    ("sensitivity/sobol/total_halfwidth", "float64", ("scenario", "output", "Sobol group"),
+     "sensitivity.sobol", False),
+    ("sensitivity/rank/spearman", "float64", ("scenario", "output", "input"), "sensitivity.rank",
+     False),
+    ("sensitivity/rank/spearman_low", "float64", ("scenario", "output", "input"),
+     "sensitivity.rank", False),
+    ("sensitivity/rank/spearman_high", "float64", ("scenario", "output", "input"),
+     "sensitivity.rank", False),
+    ("sensitivity/rank/prcc", "float64", ("scenario", "output", "input"), "sensitivity.rank",
+     False),
+    ("sensitivity/rank/prcc_low", "float64", ("scenario", "output", "input"), "sensitivity.rank",
+     False),
+    ("sensitivity/rank/prcc_high", "float64", ("scenario", "output", "input"),
+     "sensitivity.rank", False),
+    ("sensitivity/rank/first_order", "float64", ("scenario", "output", "input"),
+     "sensitivity.rank", True),
+    ("sensitivity/tornado/group", "string", ("tornado group",), "sensitivity.tornado", False),
+    ("sensitivity/tornado/base", "float64", ("scenario", "output"), "sensitivity.tornado", False),
+    ("sensitivity/tornado/low", "float64", ("scenario", "output", "tornado group"),
+     "sensitivity.tornado", False),
+    ("sensitivity/tornado/high", "float64", ("scenario", "output", "tornado group"),
+     "sensitivity.tornado", False),
+    ("samples/outputs", "float64", ("scenario", "output", "draw"), "job.save_samples", False),
+    ("samples/inputs", "float64", ("scenario", "input", "draw"), "job.save_samples", False),
+)
+# The group whose presence in a file makes each optional part present.
+PRESENCE_GROUP = {"always": "", "sensitivity.sobol": "sensitivity/sobol",
+                  "sensitivity.rank": "sensitivity/rank",
+                  "sensitivity.tornado": "sensitivity/tornado", "job.save_samples": "samples"}
+# The dataset whose length is each dimension's size (draws: any).
+DIMENSION_NAMES = {"scenario": "scenarios/name", "axis": "scenarios/axis",
+                   "output": "outputs/name", "input": "inputs/name",
+                   "quantile level": "summary/quantile_levels",
+                   "Sobol group": "sensitivity/sobol/group",
+                   "tornado group": "sensitivity/tornado/group"}
+
+
+def leaves(prefix, presence="always"):
+    """Names after `prefix` of the layout's float datasets directly under it."""
+    return tuple(path[len(prefix):] for path, kind, _, when, _ in DATASETS
+                 if path.startswith(prefix) and "/" not in path[len(prefix):]
+                 and kind != "string" and when == presence)
+
+
+SUMMARY_STATS = tuple(n for n in leaves("summary/") if n not in ("quantile_levels", "quantiles"))
+SOBOL_STATS = leaves("sensitivity/sobol/", "sensitivity.sobol")
+# Rank measures with their optional _low / _high interval bounds.
+RANK_MEASURES = tuple(n for n in leaves("sensitivity/rank/", "sensitivity.rank")
+                      if not n.endswith(("_low", "_high")))
 
 
 class ResultError(Exception):
@@ -63,14 +142,29 @@ def verified(d, name):
     return raw
 
 
-def array(f, name, shape):
-    """A float dataset of exactly `shape`."""
-    values = np.asarray(verified(dataset(f, name), name),
-                        dtype=float if name != "summary/count" else np.int64)
-    if values.shape != tuple(shape):
-        raise ResultError(f"dataset '/{name}' has shape {list(values.shape)}, expected "
-                          f"{list(shape)} from the scenario, output and level names")
-    return values
+def read_layout(f):
+    """Every dataset the layout gives this file, its shape checked against the file's name
+    lists: {path: numpy array} of the numeric ones but the samples (strings are read apart)."""
+    sizes = {}
+    for dim, path in DIMENSION_NAMES.items():
+        if path in f:
+            sizes[dim] = len(dataset(f, path))
+    data = {}
+    for path, kind, dims, when, may_be_absent in DATASETS:
+        group = PRESENCE_GROUP[when]
+        if group and group not in f:
+            continue
+        if may_be_absent and path not in f:
+            continue
+        shape = tuple(sizes.get(d, -1) for d in dims)
+        found = dataset(f, path).shape
+        if len(found) != len(dims) or any(n not in (-1, m) for n, m in zip(shape, found)):
+            raise ResultError(f"dataset '/{path}' has shape {list(found)}; the layout gives it "
+                              f"[{', '.join(dims)}], which is {list(shape)} for this file's names")
+        if kind != "string" and when != "job.save_samples":
+            data[path] = np.asarray(verified(f[path], path),
+                                    dtype=np.int64 if kind == "int64" else float)
+    return data
 
 
 def open_file(path):
@@ -113,12 +207,12 @@ def provenance(f):
     return out
 
 
-def read_scenarios(f, r):
+def read_scenarios(f, r, data):
     r.scenarios = strings(f, "scenarios/name")
     r.axes = strings(f, "scenarios/axis")
     S, A = len(r.scenarios), len(r.axes)
     r.value_label = np.array(strings(f, "scenarios/value_label"), dtype=object).reshape(S, A)
-    r.value_number = array(f, "scenarios/value_number", (S, A))
+    r.value_number = data["scenarios/value_number"]
     # baseline and first_scenario count scenarios of the job; a shard holds rows from
     # first_scenario on, and its baseline may lie in another shard (then None).
     attrs = f["scenarios"].attrs
@@ -128,50 +222,43 @@ def read_scenarios(f, r):
     r.baseline = row if 0 <= row < S else None
 
 
-def read_summary(f, r):
-    S, O = len(r.scenarios), len(r.outputs)
-    r.levels = np.asarray(verified(dataset(f, "summary/quantile_levels"), "summary/quantile_levels"),
-                          dtype=float).ravel()
-    r.stats = {name: array(f, "summary/" + name, (S, O)) for name in SUMMARY_STATS}
-    r.quantiles = array(f, "summary/quantiles", (S, O, len(r.levels)))
+def read_summary(r, data):
+    r.levels = np.asarray(data["summary/quantile_levels"], dtype=float).ravel()
+    r.stats = {name: data["summary/" + name] for name in SUMMARY_STATS}
+    r.quantiles = data["summary/quantiles"]
 
 
-def read_sobol(f, r):
+def read_sobol(f, data):
     if "sensitivity/sobol" not in f:
         return None
-    groups = strings(f, "sensitivity/sobol/group")
-    shape = (len(r.scenarios), len(r.outputs), len(groups))
-    sobol = {name: array(f, "sensitivity/sobol/" + name, shape) for name in SOBOL_STATS}
-    sobol["groups"] = groups
+    sobol = {name: data["sensitivity/sobol/" + name] for name in SOBOL_STATS}
+    sobol["groups"] = strings(f, "sensitivity/sobol/group")
     return sobol
 
 
-def read_tornado(f, r):
+def read_tornado(f, data):
     if "sensitivity/tornado" not in f:
         return None
-    groups = strings(f, "sensitivity/tornado/group")
-    S, O = len(r.scenarios), len(r.outputs)
     attrs = f["sensitivity/tornado"].attrs
-    return {"groups": groups,
-            "base": array(f, "sensitivity/tornado/base", (S, O)),
-            "low": array(f, "sensitivity/tornado/low", (S, O, len(groups))),
-            "high": array(f, "sensitivity/tornado/high", (S, O, len(groups))),
-            "low_level": float(attrs.get("low_level", np.nan)),
-            "high_level": float(attrs.get("high_level", np.nan))}
+    tornado = {name: data["sensitivity/tornado/" + name]
+               for name in leaves("sensitivity/tornado/", "sensitivity.tornado")}
+    tornado.update(groups=strings(f, "sensitivity/tornado/group"),
+                   low_level=float(attrs.get("low_level", np.nan)),
+                   high_level=float(attrs.get("high_level", np.nan)))
+    return tornado
 
 
-def read_rank(f, r):
+def read_rank(data):
     """/sensitivity/rank/<measure> [S, O, I] with optional <measure>_low / _high."""
     out = {}
-    shape = (len(r.scenarios), len(r.outputs), len(r.inputs))
     for measure in RANK_MEASURES:
         name = "sensitivity/rank/" + measure
-        if name not in f:
+        if name not in data:
             continue
-        out[measure] = {"value": array(f, name, shape)}
+        out[measure] = {"value": data[name]}
         for end in ("low", "high"):
-            if f"{name}_{end}" in f:
-                out[measure][end] = array(f, f"{name}_{end}", shape)
+            if f"{name}_{end}" in data:
+                out[measure][end] = data[f"{name}_{end}"]
     return out
 
 
@@ -181,17 +268,18 @@ def load(path):
     try:
         r = Result(path)
         r.layout = layout(f)
-        read_scenarios(f, r)
+        data = read_layout(f)
+        read_scenarios(f, r, data)
         r.outputs = strings(f, "outputs/name")
         r.units = strings(f, "outputs/unit")
         r.descriptions = strings(f, "outputs/description")
         r.inputs = strings(f, "inputs/name")
         if not len(r.units) == len(r.descriptions) == len(r.outputs):
             raise ResultError("the output names, units and descriptions differ in length")
-        read_summary(f, r)
-        r.sobol = read_sobol(f, r)
-        r.tornado = read_tornado(f, r)
-        r.rank = read_rank(f, r)
+        read_summary(r, data)
+        r.sobol = read_sobol(f, data)
+        r.tornado = read_tornado(f, data)
+        r.rank = read_rank(data)
         r.provenance = provenance(f)
         if "samples/outputs" in f:
             shape = f["samples/outputs"].shape
