@@ -10,7 +10,7 @@
 #include "driver/detail/evaluate.hpp"
 #include "driver/detail/owned_rows.hpp"
 #include "driver/interrupt.hpp"
-#include "driver/tornado.hpp"
+#include "driver/measures/measure.hpp"
 #include "io/output_file.hpp"
 #include "io/result_writer.hpp"
 
@@ -150,16 +150,8 @@ io::ResultHeader result_header(const study::Study& study, std::size_t first, std
     h.input_specs.push_back(specs);
   }
   h.quantile_levels = base.job().quantile_levels;
-  if (base.job().sensitivity.sobol) {
-    for (const auto& group : base.groups()) h.sobol_groups.push_back(group.name);
-  }
-  if (base.job().sensitivity.rank)
-    h.rank_draws = std::min(n_draws, base.job().sensitivity.rank_draws);
-  if (base.job().sensitivity.tornado) {
-    h.tornado.low_level = base.job().sensitivity.tornado_low;
-    h.tornado.high_level = base.job().sensitivity.tornado_high;
-    for (const auto& group : base.groups()) h.tornado.groups.push_back(group.name);
-    for (std::size_t s = first; s < last; ++s) add_tornado_rows(*study.scenarios[s], h.tornado);
+  for (const auto* measure : enabled_measures(base.job())) {
+    measure->describe(study, first, last, n_draws, h);
   }
   return h;
 }

@@ -3,52 +3,10 @@
 #include <algorithm>
 
 #include "driver/block_runner.hpp"
+#include "driver/measures/measure.hpp"
 
 namespace costsweep::driver::detail {
 namespace {
-
-/// The pick-freeze evaluations of one block for Sobol indices: matrix B, and A with each group's
-/// columns taken from B, added to the piece's accumulators (f_a: this block's outputs of A).
-void add_sobol_block(const study::Scenario& scenario, BlockRunner& runner, std::uint64_t first_draw,
-                     const Eigen::Ref<const models::Block>& inputs_a,
-                     const Eigen::Ref<const models::Block>& f_a, Piece& piece) {
-  const auto rows = inputs_a.rows(), n_out = f_a.cols();
-  const auto& groups = scenario.groups();
-  models::Block inputs_b(rows, inputs_a.cols()), f_b(rows, n_out), mixed(rows, inputs_a.cols()),
-      f_mixed(rows, n_out);
-  runner.draw(first_draw, true, inputs_b);
-  scenario.model->evaluate(inputs_b, f_b);
-  std::vector<models::Block> f_ab(static_cast<std::size_t>(n_out),
-                                  models::Block(rows, static_cast<Eigen::Index>(groups.size())));
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    mixed = inputs_a;
-    for (const auto i : groups[g].inputs) {
-      mixed.col(static_cast<Eigen::Index>(i)) = inputs_b.col(static_cast<Eigen::Index>(i));
-    }
-    scenario.model->evaluate(mixed, f_mixed);
-    for (Eigen::Index o = 0; o < n_out; ++o) {
-      f_ab[static_cast<std::size_t>(o)].col(static_cast<Eigen::Index>(g)) = f_mixed.col(o);
-    }
-  }
-  for (Eigen::Index o = 0; o < n_out; ++o) {
-    piece.sobol[static_cast<std::size_t>(o)].add(f_a.col(o), f_b.col(o),
-                                                 f_ab[static_cast<std::size_t>(o)]);
-  }
-}
-
-/// Sobol accumulators of one scenario, shifted by its outputs at draw 0 of matrix A (the same on
-/// every rank, so partial sums merge).
-std::vector<stats::SobolAccumulator> sobol_accumulators(const study::Scenario& scenario,
-                                                        BlockRunner& runner) {
-  models::Block inputs(1, static_cast<Eigen::Index>(scenario.inputs.size())),
-      outputs(1, static_cast<Eigen::Index>(scenario.model->outputs().size()));
-  runner.run(0, inputs, outputs);
-  std::vector<stats::SobolAccumulator> accumulators;
-  for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
-    accumulators.emplace_back(scenario.groups().size(), outputs(0, o));
-  }
-  return accumulators;
-}
 
 /// One row of a batch: its study, runner, this rank's blocks and what it keeps.
 struct RowState {
@@ -56,7 +14,8 @@ struct RowState {
   std::unique_ptr<BlockRunner> runner;
   std::uint64_t b0, b1;
   bool is_baseline;
-  models::Block inputs;  ///< scratch for one block
+  models::Block inputs;     ///< scratch for one block
+  std::uint64_t local = 0;  ///< draws of the row on this rank
 };
 
 }  // namespace
@@ -73,8 +32,9 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
   std::vector<RowState> state;
   std::vector<stats::DatasetShape> shapes;
   std::uint64_t first_block = ~std::uint64_t{0}, last_block = 0;
-  const std::uint64_t rank_draws =
-      base.job().sensitivity.rank ? std::min(n_draws, base.job().sensitivity.rank_draws) : 0;
+  const MeasureRun run{study, context.first_scenario, n_draws, *context.input_names};
+  batch.measures = enabled_measures(base.job());
+  batch.states.resize(batch.measures.size());
   for (const auto row : rows) {
     const std::size_t s = context.first_scenario + row;
     const auto& scenario = *study.scenarios[s];
@@ -88,16 +48,11 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                models::Block(block_rows, n_in)};
     const std::uint64_t first = b0 * block_size;
     const std::uint64_t local = b1 > b0 ? std::min(b1 * block_size, n_draws) - first : 0;
-    const auto kept = static_cast<Eigen::Index>(
-        std::min(local, rank_draws > first ? rank_draws - first : std::uint64_t{0}));
-    Piece piece{row,
-                first,
-                models::Block(kept, static_cast<Eigen::Index>(n_out)),
-                models::Block(kept, n_in),
-                {}};
-    if (scenario.job().sensitivity.sobol && b1 > b0)
-      piece.sobol = sobol_accumulators(scenario, *r.runner);
-    batch.pieces.push_back(std::move(piece));
+    r.local = local;
+    const MeasureRow measure_row{scenario, *r.runner, first, local};
+    for (std::size_t k = 0; k < batch.measures.size(); ++k) {
+      batch.states[k].push_back(batch.measures[k]->start_row(run, measure_row));
+    }
     for (std::size_t o = 0; o < n_out; ++o) shapes.push_back({n_draws, !r.is_baseline, local});
     if (b1 > b0) {
       first_block = std::min(first_block, b0);
@@ -149,13 +104,11 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
                       static_cast<std::size_t>(n));
         }
         if (!first_pass) continue;
-        Piece& piece = batch.pieces[i];
-        if (!piece.sobol.empty()) add_sobol_block(*r.scenario, *r.runner, draw, in, out, piece);
-        const auto at = static_cast<Eigen::Index>(draw - piece.first_draw);
-        if (at < piece.outputs.rows()) {
-          const auto keep = std::min(n, piece.outputs.rows() - at);
-          piece.outputs.middleRows(at, keep) = out.topRows(keep);
-          piece.inputs.middleRows(at, keep) = in.topRows(keep);
+        for (std::size_t k = 0; k < batch.measures.size(); ++k) {
+          auto* kept = batch.states[k][i].get();
+          if (kept == nullptr) continue;
+          batch.measures[k]->add_block(run, {*r.scenario, *r.runner, r.b0 * block_size, r.local},
+                                       draw, in, out, *kept);
         }
         if (context.samples != nullptr) (*context.samples)(batch.rows[i], draw, in, out);
       }

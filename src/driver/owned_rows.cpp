@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "driver/rank_rows.hpp"
+#include "driver/measures/measure.hpp"
 
 namespace costsweep::driver::detail {
 
@@ -27,85 +27,36 @@ stats::Reductions across_ranks(const mpi::Communicator& comm) {
           [&comm](std::vector<std::uint64_t>& v) { comm.sum(v); }};
 }
 
-/// The Sobol accumulators of every piece (per output), summed across ranks with comm (split
-/// rows: a fixed number of reductions whatever the pieces), else as they are.
-std::vector<stats::SobolAccumulator> merged_sobol(const std::vector<Piece>& pieces,
-                                                  std::size_t n_out, std::size_t n_groups,
-                                                  const mpi::Communicator* comm) {
-  std::vector<stats::SobolAccumulator> merged;
-  if (comm == nullptr) {
-    for (const auto& piece : pieces)
-      merged.insert(merged.end(), piece.sobol.begin(), piece.sobol.end());
-    return merged;
-  }
-  std::vector<std::int64_t> packed;
-  for (const auto& piece : pieces) {
-    for (std::size_t o = 0; o < n_out; ++o) {
-      const auto state = piece.sobol.empty() ? stats::SobolAccumulator(n_groups, 0.0).state()
-                                             : piece.sobol[o].state();
-      packed.insert(packed.end(), state.begin(), state.end());
-    }
-  }
-  comm->sum(packed);
-  const std::size_t size = stats::SobolAccumulator(n_groups, 0.0).state().size();
-  for (std::size_t k = 0; k < pieces.size() * n_out; ++k) {
-    merged.push_back(stats::SobolAccumulator::from_state(
-        n_groups, 0.0, std::span<const std::int64_t>(packed.data() + k * size, size)));
-  }
-  return merged;
-}
-
-void append_sobol(const stats::SobolAccumulator* accumulators, std::size_t n_out,
-                  io::SummaryRows& rows) {
-  for (std::size_t o = 0; o < n_out; ++o) {
-    const auto e = accumulators[o].estimate();
-    rows.sobol_first.insert(rows.sobol_first.end(), e.first.begin(), e.first.end());
-    rows.sobol_first_halfwidth.insert(rows.sobol_first_halfwidth.end(), e.first_halfwidth.begin(),
-                                      e.first_halfwidth.end());
-    rows.sobol_total.insert(rows.sobol_total.end(), e.total.begin(), e.total.end());
-    rows.sobol_total_halfwidth.insert(rows.sobol_total_halfwidth.end(), e.total_halfwidth.begin(),
-                                      e.total_halfwidth.end());
-  }
-}
-
 /// Turns batches into the rows this rank owns, and remembers the first NaN found.
 class RowCollector {
  public:
   RowCollector(const BatchContext& context, const mpi::Communicator& comm)
       : context_(context), comm_(comm), names_(input_union(context.study)) {}
 
-  /// Collective when split (the batch's rows are shared by every rank).
-  void absorb(const Batch& batch, bool split) {
+  /// Collective when split (the batch's rows are shared by every rank): the measures combine
+  /// the ranks' shares of each row on its owner, in all_measures() order.
+  void absorb(Batch batch, bool split) {
     const auto& base = context_.study.base();
     const std::size_t n_out = base.model->outputs().size();
-    const std::size_t n_groups = base.job().sensitivity.sobol ? base.groups().size() : 0;
-    std::vector<stats::SobolAccumulator> sobol;
-    if (base.job().sensitivity.sobol) {
-      sobol = merged_sobol(batch.pieces, n_out, n_groups, split ? &comm_ : nullptr);
+    const MeasureRun run{context_.study, context_.first_scenario, context_.n_draws, names_};
+    std::vector<int> owners;
+    for (const auto row : batch.rows) {
+      owners.push_back(split ? context_.layout.owner(row, comm_.size()) : comm_.rank());
     }
-    const std::uint64_t m = std::min(context_.n_draws, base.job().sensitivity.rank_draws);
+    if (split) {
+      for (std::size_t k = 0; k < batch.measures.size(); ++k) {
+        batch.measures[k]->reduce(run, batch.rows, owners, batch.states[k], comm_);
+      }
+    }
     for (std::size_t i = 0; i < batch.rows.size(); ++i) {
+      if (owners[i] != comm_.rank()) continue;
       const std::uint64_t row = batch.rows[i];
       const auto& scenario = *context_.study.scenarios[context_.first_scenario + row];
-      const int owner = split ? context_.layout.owner(row, comm_.size()) : comm_.rank();
-      std::pair<models::Block, models::Block> gathered;
-      if (split && base.job().sensitivity.rank) {
-        gathered =
-            gather_first_draws(comm_, owner, &batch.pieces[i], m, scenario.inputs.size(), n_out);
-      }
-      if (owner != comm_.rank()) continue;
       note_nan(batch, i, n_out);
       io::SummaryRows one;
       append_statistics(batch.summaries.data() + i * n_out, n_out, one);
-      if (base.job().sensitivity.sobol) append_sobol(sobol.data() + i * n_out, n_out, one);
-      if (base.job().sensitivity.rank) {
-        const auto rows = static_cast<Eigen::Index>(m);
-        if (split) {
-          append_rank_row(scenario, names_, gathered.first, gathered.second, one);
-        } else {
-          append_rank_row(scenario, names_, batch.pieces[i].inputs.topRows(rows),
-                          batch.pieces[i].outputs.topRows(rows), one);
-        }
+      for (std::size_t k = 0; k < batch.measures.size(); ++k) {
+        batch.measures[k]->append(run, scenario, batch.states[k][i].get(), one);
       }
       rows_.emplace(row, std::move(one));
     }
@@ -175,6 +126,8 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   Progress meter(layout.rows * context.n_draws * (rank0_holds ? 1 : 2), context.progress);
   BatchContext with_meter = context;
   with_meter.meter = &meter;
+  const auto names = input_union(study);
+  with_meter.input_names = &names;
   RowCollector collector(with_meter, comm);
   std::uint64_t done = 0;
   // Split rows: one collective batch; whether it holds its draws is decided from numbers every

@@ -3,9 +3,11 @@
 /// passes over their draws as their exact statistics need (draws are regenerated, not kept).
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/statistics/streaming_summary.hpp"
+#include "driver/measures/measure.hpp"
 #include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
 #include "partition/partition.hpp"
@@ -30,14 +32,16 @@ struct BatchContext {
   bool progress = false;  ///< show progress (rank 0)
   int ranks = 1;          ///< progress of rank 0 times the rank count estimates the job's
   Progress* meter = nullptr;
+  const std::vector<std::string>* input_names = nullptr;  ///< the file's inputs (input_union)
 };
 
-/// The rows' statistics (rows x outputs, in row order) and what each row keeps for Sobol and
-/// rank measures.
+/// The rows' statistics (rows x outputs, in row order) and what each enabled measure keeps of
+/// each row.
 struct Batch {
   std::vector<std::uint64_t> rows;
   std::vector<stats::DatasetSummary> summaries;
-  std::vector<Piece> pieces;
+  std::vector<const Measure*> measures;  ///< the job's, in all_measures() order
+  std::vector<std::vector<std::unique_ptr<MeasureState>>> states;  ///< [measure][row]
 };
 
 /// Collective over the processes that reduce shares: evaluates this rank's blocks of rows

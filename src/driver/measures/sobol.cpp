@@ -1,0 +1,124 @@
+// Sobol first-order and total indices by the pick-freeze design: besides the draws of matrix A,
+// each block evaluates matrix B and, per group, A with the group's columns taken from B. The
+// accumulators are exact integer sums, so shares of a row merge across ranks bit for bit.
+#include "core/statistics/sobol_indices.hpp"
+#include "driver/measures/registry.hpp"
+
+namespace costsweep::driver::measures {
+namespace {
+
+struct SobolState final : MeasureState {
+  std::vector<stats::SobolAccumulator> per_output;
+};
+
+std::size_t n_groups(const study::Study& study) { return study.base().groups().size(); }
+std::size_t n_outputs(const study::Study& study) { return study.base().model->outputs().size(); }
+
+class Sobol final : public Measure {
+ public:
+  std::string_view key() const override { return "sobol"; }
+  bool enabled(const study::Job& job) const override { return job.sensitivity.sobol; }
+
+  void describe(const study::Study& study, std::size_t, std::size_t, std::uint64_t,
+                io::ResultHeader& header) const override {
+    for (const auto& group : study.base().groups()) header.sobol_groups.push_back(group.name);
+  }
+
+  /// Accumulators shifted by the row's outputs at draw 0 of matrix A (the same on every rank,
+  /// so partial sums merge).
+  std::unique_ptr<MeasureState> start_row(const MeasureRun&, const MeasureRow& row) const override {
+    if (row.local_draws == 0) return nullptr;
+    const auto& scenario = row.scenario;
+    models::Block inputs(1, static_cast<Eigen::Index>(scenario.inputs.size())),
+        outputs(1, static_cast<Eigen::Index>(scenario.model->outputs().size()));
+    row.runner.run(0, inputs, outputs);
+    auto state = std::make_unique<SobolState>();
+    for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
+      state->per_output.emplace_back(scenario.groups().size(), outputs(0, o));
+    }
+    return state;
+  }
+
+  void add_block(const MeasureRun&, const MeasureRow& row, std::uint64_t first_draw,
+                 const Eigen::Ref<const models::Block>& inputs_a,
+                 const Eigen::Ref<const models::Block>& f_a, MeasureState& state) const override {
+    auto& accumulators = static_cast<SobolState&>(state).per_output;
+    const auto& scenario = row.scenario;
+    const auto rows = inputs_a.rows(), n_out = f_a.cols();
+    const auto& groups = scenario.groups();
+    models::Block inputs_b(rows, inputs_a.cols()), f_b(rows, n_out), mixed(rows, inputs_a.cols()),
+        f_mixed(rows, n_out);
+    row.runner.draw(first_draw, true, inputs_b);
+    scenario.model->evaluate(inputs_b, f_b);
+    std::vector<models::Block> f_ab(static_cast<std::size_t>(n_out),
+                                    models::Block(rows, static_cast<Eigen::Index>(groups.size())));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      mixed = inputs_a;
+      for (const auto i : groups[g].inputs) {
+        mixed.col(static_cast<Eigen::Index>(i)) = inputs_b.col(static_cast<Eigen::Index>(i));
+      }
+      scenario.model->evaluate(mixed, f_mixed);
+      for (Eigen::Index o = 0; o < n_out; ++o) {
+        f_ab[static_cast<std::size_t>(o)].col(static_cast<Eigen::Index>(g)) = f_mixed.col(o);
+      }
+    }
+    for (Eigen::Index o = 0; o < n_out; ++o) {
+      accumulators[static_cast<std::size_t>(o)].add(f_a.col(o), f_b.col(o),
+                                                    f_ab[static_cast<std::size_t>(o)]);
+    }
+  }
+
+  /// One sum of every row's packed accumulators (a fixed number of reductions whatever the
+  /// rows); rows without blocks on a rank add zeros.
+  void reduce(const MeasureRun& run, std::span<const std::uint64_t> rows, std::span<const int>,
+              std::vector<std::unique_ptr<MeasureState>>& states,
+              const mpi::Communicator& comm) const override {
+    const std::size_t n_out = n_outputs(run.study), groups = n_groups(run.study);
+    const auto empty = stats::SobolAccumulator(groups, 0.0).state();
+    std::vector<std::int64_t> packed;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto* state = static_cast<const SobolState*>(states[i].get());
+      for (std::size_t o = 0; o < n_out; ++o) {
+        const auto part = state == nullptr ? empty : state->per_output[o].state();
+        packed.insert(packed.end(), part.begin(), part.end());
+      }
+    }
+    comm.sum(packed);
+    const std::size_t size = empty.size();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto merged = std::make_unique<SobolState>();
+      for (std::size_t o = 0; o < n_out; ++o) {
+        merged->per_output.push_back(stats::SobolAccumulator::from_state(
+            groups, 0.0,
+            std::span<const std::int64_t>(packed.data() + (i * n_out + o) * size, size)));
+      }
+      states[i] = std::move(merged);
+    }
+  }
+
+  void append(const MeasureRun& run, const study::Scenario&, const MeasureState* state,
+              io::SummaryRows& rows) const override {
+    const std::size_t n_out = n_outputs(run.study);
+    const stats::SobolAccumulator none(n_groups(run.study), 0.0);
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const auto& accumulator =
+          state == nullptr ? none : static_cast<const SobolState*>(state)->per_output[o];
+      const auto e = accumulator.estimate();
+      rows.sobol_first.insert(rows.sobol_first.end(), e.first.begin(), e.first.end());
+      rows.sobol_first_halfwidth.insert(rows.sobol_first_halfwidth.end(), e.first_halfwidth.begin(),
+                                        e.first_halfwidth.end());
+      rows.sobol_total.insert(rows.sobol_total.end(), e.total.begin(), e.total.end());
+      rows.sobol_total_halfwidth.insert(rows.sobol_total_halfwidth.end(), e.total_halfwidth.begin(),
+                                        e.total_halfwidth.end());
+    }
+  }
+};
+
+}  // namespace
+
+const Measure& sobol() {
+  static const Sobol measure;
+  return measure;
+}
+
+}  // namespace costsweep::driver::measures
