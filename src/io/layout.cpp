@@ -1,73 +1,35 @@
 #include "io/layout.hpp"
 
+#include <iterator>
 #include <stdexcept>
 
 namespace costsweep::io {
 
-std::string_view dim_letter(Dim dim) {
-  switch (dim) {
-    case Dim::kScenario:
-      return "S";
-    case Dim::kAxis:
-      return "A";
-    case Dim::kOutput:
-      return "O";
-    case Dim::kInput:
-      return "I";
-    case Dim::kLevel:
-      return "Q";
-    case Dim::kSobolGroup:
-    case Dim::kTornadoGroup:
-      return "G";
-    case Dim::kDraw:
-      return "N";
-  }
-  return "?";
-}
+namespace {
 
-std::string_view dim_name(Dim dim) {
-  switch (dim) {
-    case Dim::kScenario:
-      return "scenario";
-    case Dim::kAxis:
-      return "axis";
-    case Dim::kOutput:
-      return "output";
-    case Dim::kInput:
-      return "input";
-    case Dim::kLevel:
-      return "quantile level";
-    case Dim::kSobolGroup:
-      return "Sobol group";
-    case Dim::kTornadoGroup:
-      return "tornado group";
-    case Dim::kDraw:
-      return "draw";
-  }
-  return "?";
-}
+/// Letter, scale name and scale dataset of each Dim, in the enum's order.
+struct DimInfo {
+  std::string_view letter, name, scale;
+};
+constexpr DimInfo kDims[] = {
+    {"S", "scenario", "scenarios/name"},
+    {"A", "axis", "scenarios/axis"},
+    {"O", "output", "outputs/name"},
+    {"I", "input", "inputs/name"},
+    {"Q", "quantile level", "summary/quantile_levels"},
+    {"G", "Sobol group", "sensitivity/sobol/group"},
+    {"G", "tornado group", "sensitivity/tornado/group"},
+    {"N", "draw", ""},
+};
+static_assert(std::size(kDims) == static_cast<std::size_t>(Dim::kDraw) + 1);
 
-std::string_view scale_of(Dim dim) {
-  switch (dim) {
-    case Dim::kScenario:
-      return "scenarios/name";
-    case Dim::kAxis:
-      return "scenarios/axis";
-    case Dim::kOutput:
-      return "outputs/name";
-    case Dim::kInput:
-      return "inputs/name";
-    case Dim::kLevel:
-      return "summary/quantile_levels";
-    case Dim::kSobolGroup:
-      return "sensitivity/sobol/group";
-    case Dim::kTornadoGroup:
-      return "sensitivity/tornado/group";
-    case Dim::kDraw:
-      return "";
-  }
-  return "";
-}
+const DimInfo& info(Dim dim) { return kDims[static_cast<std::size_t>(dim)]; }
+
+}  // namespace
+
+std::string_view dim_letter(Dim dim) { return info(dim).letter; }
+std::string_view dim_name(Dim dim) { return info(dim).name; }
+std::string_view scale_of(Dim dim) { return info(dim).scale; }
 
 std::string_view element_name(Element element) {
   switch (element) {
