@@ -6,13 +6,17 @@
 #include "io/result.hpp"
 
 namespace costsweep::cli {
+struct ShowTable;
+}
+
+namespace costsweep::cli {
 
 /// What `costsweep show` prints. Empty lists select everything.
 struct ShowOptions {
   std::vector<std::string> outputs;    ///< output names; '*' matches any run of characters
   std::vector<std::string> scenarios;  ///< scenario names ('*' as above) or indices in the job
   /// Summary columns (count, mean, sd, se, min, max, p<level> e.g. p50, diff_mean, diff_se) and
-  /// sensitivity tables (sobol, rank, tornado). Empty: every column and table.
+  /// sensitivity tables (show_tables(): sobol, rank, tornado). Empty: every column and table.
   std::vector<std::string> stats;
   bool csv = false;  ///< tidy CSV: scenario, output, unit, measure, about, value
 };
@@ -25,7 +29,7 @@ std::string level_column(double p);
 struct ShowSelection {
   std::vector<std::size_t> scenarios, outputs;  ///< rows of the tables
   std::vector<std::string> columns;             ///< summary columns, in order
-  bool sobol = true, rank = true, tornado = true;
+  std::vector<const ShowTable*> tables;         ///< sensitivity tables, in show_tables()' order
 };
 ShowSelection select(const io::ResultTables& tables, const ShowOptions& options);
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "cli/show.hpp"
+#include "cli/show_tables.hpp"
 #include "core/errors/errors.hpp"
 
 namespace costsweep::cli {
@@ -79,19 +80,22 @@ ShowSelection select(const io::ResultTables& t, const ShowOptions& options) {
   for (const double p : t.quantile_levels) columns.push_back(level_column(p));
   columns.push_back("max");
   if (scenarios) columns.insert(columns.end(), {"diff_mean", "diff_se"});
+  const auto tables = show_tables();
   if (options.stats.empty()) {
     selection.columns = columns;
+    for (const auto& table : tables) selection.tables.push_back(&table);
   } else {
-    selection.sobol = selection.rank = selection.tornado = false;
     std::vector<std::string> allowed = columns;
-    allowed.insert(allowed.end(), {"sobol", "rank", "tornado"});
+    for (const auto& table : tables) allowed.emplace_back(table.name);
+    std::vector<bool> chosen(tables.size(), false);
     for (auto stat : options.stats) {
       std::transform(stat.begin(), stat.end(), stat.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (stat == "sobol" || stat == "rank" || stat == "tornado") {
-        (stat == "sobol"  ? selection.sobol
-         : stat == "rank" ? selection.rank
-                          : selection.tornado) = true;
+      const auto table =
+          std::find_if(tables.begin(), tables.end(),
+                       [&](const ShowTable& candidate) { return candidate.name == stat; });
+      if (table != tables.end()) {
+        chosen[static_cast<std::size_t>(table - tables.begin())] = true;
       } else if (std::find(columns.begin(), columns.end(), stat) != columns.end()) {
         if (std::find(selection.columns.begin(), selection.columns.end(), stat) ==
             selection.columns.end()) {
@@ -101,6 +105,9 @@ ShowSelection select(const io::ResultTables& t, const ShowOptions& options) {
         problems.push_back("cannot show stat '" + stat + "': expected one of " + listing(allowed) +
                            " (quantiles are those the file stores)");
       }
+    }
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (chosen[i]) selection.tables.push_back(&tables[i]);
     }
   }
   if (!problems.empty()) throw ConfigError(problems);
