@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/job_arguments.hpp"
+#include "driver/measures/registry.hpp"
 #include "driver/memory.hpp"
 #include "study/study.hpp"
 
@@ -37,23 +38,8 @@ void print_study(const study::Scenario& s) {
   }
   std::printf("  outputs (%zu):\n", s.model->outputs().size());
   for (const auto& out : s.model->outputs()) std::printf("    %s\n", out.name.c_str());
-  const auto& sensitivity = s.job().sensitivity;
-  if (sensitivity.sobol) {
-    std::printf("  sobol      %zu groups: draws x %zu model evaluations\n", s.groups().size(),
-                s.groups().size() + 2);
-  }
-  if (sensitivity.target_halfwidth > 0) {
-    std::printf("  stopping   double the draws until every Sobol half-width <= %g, at most %llu\n",
-                sensitivity.target_halfwidth,
-                static_cast<unsigned long long>(sensitivity.max_draws));
-  }
-  if (sensitivity.rank) {
-    std::printf("  rank       Spearman and PRCC from the first %llu draws\n",
-                static_cast<unsigned long long>(std::min(s.job().n_draws, sensitivity.rank_draws)));
-  }
-  if (sensitivity.tornado) {
-    std::printf("  tornado    %zu groups at P%g and P%g\n", s.groups().size(),
-                100 * sensitivity.tornado_low, 100 * sensitivity.tornado_high);
+  for (const auto* measure : driver::enabled_measures(s.job())) {
+    for (const auto& line : measure->plan_lines(s)) std::printf("  %s\n", line.c_str());
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/statistics/streaming_summary.hpp"
 #include "driver/detail/owned_rows.hpp"
+#include "driver/measures/registry.hpp"
 
 namespace costsweep::driver {
 namespace {
@@ -147,28 +148,26 @@ MemoryNeed memory_need(const study::Study& study, std::size_t first, std::size_t
                      stats::StreamingSummary::streaming_bytes_per_dataset(kBinadesPerOutput) +
                  stats::StreamingSummary::kDefaultCandidateBudget * 8;
   }
-  const auto& sens = base.job().sensitivity;
-  const std::uint64_t groups = sens.sobol ? base.groups().size() : 0;
+  // Every enabled measure adds to the blocks, the summary rows, and parts of its own.
+  const MemoryShape shape{study, n_draws, r, batch_rows, local_draws, n_in, n_out, n_union};
   std::uint64_t block_bytes = batch_rows * bs * (n_in + 1) * 8 + 3 * bs * n_out * 8;
-  if (sens.sobol) block_bytes += bs * (2 * n_in + 2 * n_out + n_out * groups) * 8;
-  std::uint64_t rank_bytes = 0;
-  if (sens.rank) {
-    const std::uint64_t m = std::min(n_draws, sens.rank_draws);
-    rank_bytes = batch_rows * std::min(m, local_draws) * (n_in + n_out) * 8 +
-                 (r > 1 ? 2 * m * (n_in + n_out) * 8 : 0);
+  std::uint64_t per_row_rows = n_out * (9 + base.job().quantile_levels.size()) * 8;
+  std::vector<MemoryPart> measure_parts;
+  for (const auto* measure : enabled_measures(base.job())) {
+    auto share = measure->memory(shape);
+    block_bytes += share.block_bytes;
+    per_row_rows += share.row_bytes;
+    for (auto& part : share.parts) measure_parts.push_back(std::move(part));
   }
-  const std::uint64_t per_row_rows =
-      n_out * (9 + base.job().quantile_levels.size() + 4 * groups + (sens.rank ? 6 * n_union : 0)) *
-      8;
   need.parts = {
       {"program, MPI and HDF5", "", kFixedBytes},
       {"scenarios", "scenarios", scenario_bytes(study)},
       {"blocks of draws", "job.block_size", block_bytes},
       {need.holds_all ? "draws kept for exact statistics" : "streaming statistics state",
        need.holds_all ? "job.draws" : "outputs", statistics},
-      {"rank measures' first draws", "sensitivity.rank_draws", rank_bytes},
-      {"summary rows", "scenarios", rows_per_rank * per_row_rows},
   };
+  for (auto& part : measure_parts) need.parts.push_back(std::move(part));
+  need.parts.push_back({"summary rows", "scenarios", rows_per_rank * per_row_rows});
   for (const auto& part : need.parts) need.total += part.bytes;
   return need;
 }

@@ -31,6 +31,25 @@ struct MemoryPart {
   std::uint64_t bytes = 0;
 };
 
+/// The shape of a run as the memory formula sees it (the busiest rank's share).
+struct MemoryShape {
+  const study::Study& study;
+  std::uint64_t n_draws;      ///< draws per scenario
+  std::uint64_t ranks;        ///< at least 1
+  std::uint64_t batch_rows;   ///< scenario rows a rank works on at once
+  std::uint64_t local_draws;  ///< draws of a row one rank evaluates
+  std::uint64_t n_inputs, n_outputs;
+  std::uint64_t n_input_union;  ///< inputs of the file (every scenario's)
+};
+
+/// A measure's share of a rank's memory: per block of draws (its extra evaluations), per summary
+/// row (its results), and parts of its own (e.g. the draws it keeps).
+struct MeasureMemory {
+  std::uint64_t block_bytes = 0;
+  std::uint64_t row_bytes = 0;
+  std::vector<MemoryPart> parts;
+};
+
 /// A rank's need for a run (the busiest rank): its parts, the statistics mode chosen, and
 /// whether the draws are kept in memory (one pass) or regenerated.
 struct MemoryNeed {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "driver/block_runner.hpp"
+#include "driver/memory.hpp"
 #include "io/result.hpp"
 #include "mpi/communicator.hpp"
 #include "study/study.hpp"
@@ -49,6 +50,10 @@ class Measure {
   /// Its switch in [sensitivity]: `sensitivity.<key> = yes`.
   virtual std::string_view key() const = 0;
   virtual bool enabled(const study::Job& job) const = 0;
+  /// Its lines of `costsweep validate`'s plan for the scenario (each "name       what it does").
+  virtual std::vector<std::string> plan_lines(const study::Scenario& base) const = 0;
+  /// Its share of a rank's memory in a run of this shape (driver/memory.cpp adds it up).
+  virtual MeasureMemory memory(const MemoryShape& shape) const = 0;
   /// Its part of the header of a file holding scenarios [first, last): names along its
   /// dimensions, and results that need no draws (tornado).
   virtual void describe(const study::Study& study, std::size_t first, std::size_t last,

@@ -90,6 +90,24 @@ class Rank final : public Measure {
   std::string_view key() const override { return "rank"; }
   bool enabled(const study::Job& job) const override { return job.sensitivity.rank; }
 
+  std::vector<std::string> plan_lines(const study::Scenario& base) const override {
+    return {"rank       Spearman and PRCC from the first " +
+            std::to_string(rank_draws(base.job(), base.job().n_draws)) + " draws"};
+  }
+
+  /// Each rank keeps the first draws of its rows (inputs and outputs); with several ranks the
+  /// owner of a split row also receives the others' shares. Per summary row, the six correlation
+  /// datasets of each output and input of the file.
+  MeasureMemory memory(const MemoryShape& shape) const override {
+    const std::uint64_t m = rank_draws(shape.study.job(), shape.n_draws);
+    const std::uint64_t width = shape.n_inputs + shape.n_outputs;
+    return {0,
+            shape.n_outputs * 6 * shape.n_input_union * 8,
+            {{"rank measures' first draws", "sensitivity.rank_draws",
+              shape.batch_rows * std::min(m, shape.local_draws) * width * 8 +
+                  (shape.ranks > 1 ? 2 * m * width * 8 : 0)}}};
+  }
+
   void describe(const study::Study& study, std::size_t, std::size_t, std::uint64_t n_draws,
                 io::ResultHeader& header) const override {
     header.rank_draws = rank_draws(study.job(), n_draws);

@@ -1,6 +1,8 @@
 // Sobol first-order and total indices by the pick-freeze design: besides the draws of matrix A,
 // each block evaluates matrix B and, per group, A with the group's columns taken from B. The
 // accumulators are exact integer sums, so shares of a row merge across ranks bit for bit.
+#include <cstdio>
+
 #include "core/statistics/sobol_indices.hpp"
 #include "driver/measures/registry.hpp"
 
@@ -18,6 +20,31 @@ class Sobol final : public Measure {
  public:
   std::string_view key() const override { return "sobol"; }
   bool enabled(const study::Job& job) const override { return job.sensitivity.sobol; }
+
+  std::vector<std::string> plan_lines(const study::Scenario& base) const override {
+    const auto& sensitivity = base.job().sensitivity;
+    const std::size_t groups = base.groups().size();
+    std::vector<std::string> lines = {"sobol      " + std::to_string(groups) + " groups: draws x " +
+                                      std::to_string(groups + 2) + " model evaluations"};
+    if (sensitivity.target_halfwidth > 0) {  // the stopping rule watches Sobol intervals
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "stopping   double the draws until every Sobol half-width <= %g, at most %llu",
+                    sensitivity.target_halfwidth,
+                    static_cast<unsigned long long>(sensitivity.max_draws));
+      lines.emplace_back(text);
+    }
+    return lines;
+  }
+
+  /// A block's matrix B, the mixed matrix and their outputs, and the outputs of every group;
+  /// per summary row, the four index datasets of each output and group.
+  MeasureMemory memory(const MemoryShape& shape) const override {
+    const std::uint64_t groups = n_groups(shape.study), bs = shape.study.job().block_size;
+    return {bs * (2 * shape.n_inputs + 2 * shape.n_outputs + shape.n_outputs * groups) * 8,
+            shape.n_outputs * 4 * groups * 8,
+            {}};
+  }
 
   void describe(const study::Study& study, std::size_t, std::size_t, std::uint64_t,
                 io::ResultHeader& header) const override {

@@ -2,6 +2,8 @@
 // evaluated once per scenario when the header is made (driver/tornado.cpp); no draws.
 #include "driver/tornado.hpp"
 
+#include <cstdio>
+
 #include "driver/measures/registry.hpp"
 
 namespace costsweep::driver::measures {
@@ -11,6 +13,16 @@ class Tornado final : public Measure {
  public:
   std::string_view key() const override { return "tornado"; }
   bool enabled(const study::Job& job) const override { return job.sensitivity.tornado; }
+
+  std::vector<std::string> plan_lines(const study::Scenario& base) const override {
+    char text[120];
+    std::snprintf(text, sizeof text, "tornado    %zu groups at P%g and P%g", base.groups().size(),
+                  100 * base.job().sensitivity.tornado_low,
+                  100 * base.job().sensitivity.tornado_high);
+    return {text};
+  }
+  /// Its rows are in the header, made before any draw (not counted).
+  MeasureMemory memory(const MemoryShape&) const override { return {}; }
 
   void describe(const study::Study& study, std::size_t first, std::size_t last, std::uint64_t,
                 io::ResultHeader& header) const override {
