@@ -5,11 +5,12 @@
 #include <sstream>
 
 #include "core/errors/errors.hpp"
+#include "study/sensitivity.hpp"
 
 namespace costsweep::study {
 
 const std::vector<KeyDoc>& job_keys() {
-  static const std::vector<KeyDoc> keys = {
+  static std::vector<KeyDoc> keys = {
       {"job.model", "", "built-in model to run (see the list of models)", true},
       {"job.title", "", "free text stored in the result file"},
       {"job.draws", "10000", "Monte Carlo draws, a whole number >= 1 (1e6 allowed)"},
@@ -29,22 +30,14 @@ const std::vector<KeyDoc>& job_keys() {
        "memory a rank may use, e.g. 4G or 512M; auto: what Slurm grants, else the cgroup limit or "
        "the available memory shared by the node's ranks"},
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
-      {"sensitivity.tornado", "no",
-       "yes: swing each group of inputs to its low and high levels, the others at their medians"},
-      {"sensitivity.sobol", "no",
-       "yes: Sobol indices of every group (draws = base draws; runs draws x (groups + 2) model "
-       "evaluations)"},
-      {"sensitivity.tornado_levels", "0.1 0.9", "the two levels of the tornado swing, in (0, 1)"},
-      {"sensitivity.rank", "no",
-       "yes: Spearman and partial rank correlation (PRCC) of every input with every output"},
-      {"sensitivity.rank_draws", "100000",
-       "draws the rank measures use (the first ones; all when the job has fewer), 10..10000000"},
-      {"sensitivity.target_halfwidth", "none",
-       "stopping rule (needs sobol = yes, plan mc or sobol): double the draws until every Sobol "
-       "index's 95% half-width is at most this, in (0, 1)"},
-      {"sensitivity.max_draws", "64 x job.draws",
-       "the stopping rule's limit on draws; it warns and writes what it has when reached"},
   };
+  static const bool with_measures = [] {
+    for (const auto& measure : measure_keys()) {
+      keys.insert(keys.end(), measure.keys.begin(), measure.keys.end());
+    }
+    return true;
+  }();
+  static_cast<void>(with_measures);
   return keys;
 }
 

@@ -299,17 +299,8 @@ void Builder::check_plan(const Scenario& study) {
                             std::to_string(sampling::kSobolDimensions) +
                             " dimensions; use mc or lhs");
   }
-  // A scenario's first draws are gathered onto one rank as one MPI message (int counts).
-  if (job.sensitivity.rank && study.model) {
-    const std::uint64_t values = std::min(job.n_draws, job.sensitivity.rank_draws) *
-                                 (study.inputs.size() + study.model->outputs().size());
-    constexpr std::uint64_t kLimit = std::numeric_limits<int>::max();
-    if (values > kLimit) {
-      problem("sensitivity.rank_draws",
-              "cannot rank " + std::to_string(values) + " values per scenario (draws x (inputs + " +
-                  "outputs)): at most " + std::to_string(kLimit) + "; lower rank_draws");
-    }
-  }
+  check_measures(
+      study, [this](const std::string& key, const std::string& message) { problem(key, message); });
 }
 
 void Builder::resolve_quantiles(Job& study) {
@@ -413,11 +404,7 @@ JobPtr Builder::resolve_job() {
   resolve_quantiles(*job);
   job->sensitivity = resolve_measures(
       [this](const std::string& key) { return value_of(key); },
-      [this](const std::string& key, const std::string& message) { problem(key, message); });
-  resolve_stopping(
-      job->sensitivity, job->method, job->n_draws,
-      [this](const std::string& key) { return value_of(key); },
-      [this](const std::string& key, const std::string& message) { problem(key, message); });
+      [this](const std::string& key, const std::string& message) { problem(key, message); }, *job);
   resolve_output(*job);
   for (const auto& doc : job_keys()) job->settings[doc.key] = value_of(doc.key);
   job->settings["job.output"] = job->output_path;

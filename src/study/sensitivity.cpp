@@ -1,48 +1,98 @@
 #include "study/sensitivity.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "study/detail/text.hpp"
 
 namespace costsweep::study {
 
-SensitivitySettings resolve_measures(
-    const std::function<std::string(const std::string&)>& value,
-    const std::function<void(const std::string&, const std::string&)>& problem) {
-  SensitivitySettings plan;
-  const auto tornado = detail::parse_bool(value("sensitivity.tornado"));
-  if (!tornado)
-    problem("sensitivity.tornado",
-            "cannot use tornado '" + value("sensitivity.tornado") + "': expected yes or no");
-  plan.tornado = tornado.value_or(false);
-  const auto sobol = detail::parse_bool(value("sensitivity.sobol"));
-  if (!sobol)
-    problem("sensitivity.sobol",
-            "cannot use sobol '" + value("sensitivity.sobol") + "': expected yes or no");
-  plan.sobol = sobol.value_or(false);
-  const auto rank = detail::parse_bool(value("sensitivity.rank"));
-  if (!rank)
-    problem("sensitivity.rank",
-            "cannot use rank '" + value("sensitivity.rank") + "': expected yes or no");
-  plan.rank = rank.value_or(false);
-  if (const auto n = detail::parse_whole(value("sensitivity.rank_draws"), 10, 10000000)) {
-    plan.rank_draws = *n;
-  } else {
-    problem("sensitivity.rank_draws", "cannot use rank_draws '" + value("sensitivity.rank_draws") +
-                                          "': expected a whole number from 10 to 10000000");
-  }
+namespace {
+
+/// The yes/no switch `sensitivity.<name>`.
+bool resolve_switch(const std::string& name, const KeyValue& value, const KeyProblem& problem) {
+  const std::string key = "sensitivity." + name;
+  const auto on = detail::parse_bool(value(key));
+  if (!on) problem(key, "cannot use " + name + " '" + value(key) + "': expected yes or no");
+  return on.value_or(false);
+}
+
+/// Sobol indices and the stopping rule that watches their intervals (target_halfwidth,
+/// max_draws, against the sampling plan and draws: Latin hypercube strata cannot grow).
+void resolve_sobol(const KeyValue& value, const KeyProblem& problem, const Job& job,
+                   SensitivitySettings& settings) {
+  settings.sobol = resolve_switch("sobol", value, problem);
   const std::string target = value("sensitivity.target_halfwidth");
   if (target != "none") {
     const auto t = detail::parse_number(target);
     if (t && *t > 0 && *t < 1) {
-      plan.target_halfwidth = *t;
+      settings.target_halfwidth = *t;
     } else {
       problem("sensitivity.target_halfwidth",
               "cannot use target_halfwidth '" + target +
                   "': expected a number in (0, 1), e.g. 0.02, or none");
     }
   }
+  const std::string max_text = value("sensitivity.max_draws");
+  if (settings.target_halfwidth > 0) {
+    if (!settings.sobol) {
+      problem("sensitivity.target_halfwidth",
+              "cannot use a stopping rule without Sobol indices: it watches their intervals; set "
+              "sensitivity.sobol = yes or remove target_halfwidth");
+    }
+    if (job.method == sampling::Method::kLatinHypercube) {
+      problem("sensitivity.target_halfwidth",
+              "cannot use a stopping rule with the lhs plan: Latin hypercube strata depend on the "
+              "total draws, so draws cannot be added; use job.plan = mc or sobol");
+    }
+    if (max_text == "64 x job.draws") {
+      settings.max_draws = job.n_draws * 64;
+    } else if (const auto n = detail::parse_whole(max_text, 1, std::uint64_t{1} << 53)) {
+      settings.max_draws = *n;
+    } else {
+      problem("sensitivity.max_draws",
+              "cannot use max_draws '" + max_text + "': expected a whole number from 1 to 2^53");
+    }
+    if (settings.max_draws != 0 && settings.max_draws < job.n_draws) {
+      problem("sensitivity.max_draws", "cannot use max_draws '" + max_text +
+                                           "': it is below job.draws (" +
+                                           std::to_string(job.n_draws) + ")");
+    }
+  } else if (max_text != "64 x job.draws") {
+    problem("sensitivity.max_draws",
+            "cannot use max_draws without a stopping rule: set sensitivity.target_halfwidth");
+  }
+}
+
+void resolve_rank(const KeyValue& value, const KeyProblem& problem, const Job&,
+                  SensitivitySettings& settings) {
+  settings.rank = resolve_switch("rank", value, problem);
+  if (const auto n = detail::parse_whole(value("sensitivity.rank_draws"), 10, 10000000)) {
+    settings.rank_draws = *n;
+  } else {
+    problem("sensitivity.rank_draws", "cannot use rank_draws '" + value("sensitivity.rank_draws") +
+                                          "': expected a whole number from 10 to 10000000");
+  }
+}
+
+/// A scenario's first draws are gathered onto one rank as one MPI message (int counts).
+void check_rank(const Scenario& scenario, const KeyProblem& problem) {
+  if (!scenario.model) return;
+  const Job& job = scenario.job();
+  const std::uint64_t values = std::min(job.n_draws, job.sensitivity.rank_draws) *
+                               (scenario.inputs.size() + scenario.model->outputs().size());
+  constexpr std::uint64_t kLimit = std::numeric_limits<int>::max();
+  if (values > kLimit) {
+    problem("sensitivity.rank_draws",
+            "cannot rank " + std::to_string(values) + " values per scenario (draws x (inputs + " +
+                "outputs)): at most " + std::to_string(kLimit) + "; lower rank_draws");
+  }
+}
+
+void resolve_tornado(const KeyValue& value, const KeyProblem& problem, const Job&,
+                     SensitivitySettings& settings) {
+  settings.tornado = resolve_switch("tornado", value, problem);
   std::istringstream levels(value("sensitivity.tornado_levels"));
   std::vector<double> parsed;
   for (std::string word; levels >> word;) {
@@ -54,10 +104,63 @@ SensitivitySettings resolve_measures(
             "cannot use tornado levels '" + value("sensitivity.tornado_levels") +
                 "': expected two levels low < high in (0, 1), e.g. 0.1 0.9");
   } else {
-    plan.tornado_low = parsed[0];
-    plan.tornado_high = parsed[1];
+    settings.tornado_low = parsed[0];
+    settings.tornado_high = parsed[1];
   }
-  return plan;
+}
+
+}  // namespace
+
+const std::vector<MeasureKeys>& measure_keys() {
+  static const std::vector<MeasureKeys> measures = {
+      {"sobol",
+       {{"sensitivity.sobol", "no",
+         "yes: Sobol indices of every group (draws = base draws; runs draws x (groups + 2) model "
+         "evaluations)"},
+        {"sensitivity.target_halfwidth", "none",
+         "stopping rule (needs sobol = yes, plan mc or sobol): double the draws until every "
+         "Sobol index's 95% half-width is at most this, in (0, 1)"},
+        {"sensitivity.max_draws", "64 x job.draws",
+         "the stopping rule's limit on draws; it warns and writes what it has when reached"}},
+       &SensitivitySettings::sobol,
+       &resolve_sobol,
+       nullptr},
+      {"rank",
+       {{"sensitivity.rank", "no",
+         "yes: Spearman and partial rank correlation (PRCC) of every input with every output, "
+         "and first-order Sobol indices from their ranks"},
+        {"sensitivity.rank_draws", "100000",
+         "draws the rank measures use (the first ones; all when the job has fewer), "
+         "10..10000000"}},
+       &SensitivitySettings::rank,
+       &resolve_rank,
+       &check_rank},
+      {"tornado",
+       {{"sensitivity.tornado", "no",
+         "yes: swing each group of inputs to its low and high levels, the others at their "
+         "medians"},
+        {"sensitivity.tornado_levels", "0.1 0.9",
+         "the two levels of the tornado swing, in (0, 1)"}},
+       &SensitivitySettings::tornado,
+       &resolve_tornado,
+       nullptr},
+  };
+  return measures;
+}
+
+SensitivitySettings resolve_measures(const KeyValue& value, const KeyProblem& problem,
+                                     const Job& job) {
+  SensitivitySettings settings;
+  for (const auto& measure : measure_keys()) measure.resolve(value, problem, job, settings);
+  return settings;
+}
+
+void check_measures(const Scenario& scenario, const KeyProblem& problem) {
+  for (const auto& measure : measure_keys()) {
+    if (scenario.job().sensitivity.*measure.on && measure.check != nullptr) {
+      measure.check(scenario, problem);
+    }
+  }
 }
 
 std::vector<InputGroup> resolve_groups(
@@ -117,41 +220,6 @@ std::vector<InputGroup> resolve_groups(
     it->inputs.push_back(i);
   }
   return groups;
-}
-
-void resolve_stopping(SensitivitySettings& sensitivity, sampling::Method sampling_plan,
-                      std::uint64_t n_draws,
-                      const std::function<std::string(const std::string&)>& value,
-                      const std::function<void(const std::string&, const std::string&)>& problem) {
-  const std::string max_text = value("sensitivity.max_draws");
-  if (sensitivity.target_halfwidth > 0) {
-    if (!sensitivity.sobol) {
-      problem("sensitivity.target_halfwidth",
-              "cannot use a stopping rule without Sobol indices: it watches their intervals; set "
-              "sensitivity.sobol = yes or remove target_halfwidth");
-    }
-    if (sampling_plan == sampling::Method::kLatinHypercube) {
-      problem("sensitivity.target_halfwidth",
-              "cannot use a stopping rule with the lhs plan: Latin hypercube strata depend on the "
-              "total draws, so draws cannot be added; use job.plan = mc or sobol");
-    }
-    if (max_text == "64 x job.draws") {
-      sensitivity.max_draws = n_draws * 64;
-    } else if (const auto n = detail::parse_whole(max_text, 1, std::uint64_t{1} << 53)) {
-      sensitivity.max_draws = *n;
-    } else {
-      problem("sensitivity.max_draws",
-              "cannot use max_draws '" + max_text + "': expected a whole number from 1 to 2^53");
-    }
-    if (sensitivity.max_draws != 0 && sensitivity.max_draws < n_draws) {
-      problem("sensitivity.max_draws", "cannot use max_draws '" + max_text +
-                                           "': it is below job.draws (" + std::to_string(n_draws) +
-                                           ")");
-    }
-  } else if (max_text != "64 x job.draws") {
-    problem("sensitivity.max_draws",
-            "cannot use max_draws without a stopping rule: set sensitivity.target_halfwidth");
-  }
 }
 
 }  // namespace costsweep::study

@@ -4,17 +4,43 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "study/scenario.hpp"
 
 namespace costsweep::study {
 
-/// The measures of [sensitivity]. value(key) is the effective text of a job key ("" when
-/// unset, defaults applied by the caller); problem(key, message) reports a problem.
-SensitivitySettings resolve_measures(
-    const std::function<std::string(const std::string&)>& value,
-    const std::function<void(const std::string&, const std::string&)>& problem);
+using KeyValue = std::function<std::string(const std::string&)>;
+using KeyProblem = std::function<void(const std::string&, const std::string&)>;
+
+/// A sensitivity measure's part of a job, listed once in measure_keys(): its keys (each
+/// `sensitivity.<name>`) with their defaults and help, how they are read into
+/// SensitivitySettings, and what it checks of a built scenario. Its run is the plug-in of the
+/// same name in driver/measures, its datasets rows of io/layout.hpp, its table an entry of
+/// cli/show_tables.cpp, its report section tools/reportlib/measures/<name>.py.
+struct MeasureKeys {
+  std::string_view name;
+  std::vector<KeyDoc> keys;       ///< its switch first
+  bool SensitivitySettings::*on;  ///< its switch
+  /// Reads its keys (value: the effective text, defaults applied) into settings for a job whose
+  /// job.* settings are resolved; problem(key, message) reports a problem.
+  void (*resolve)(const KeyValue& value, const KeyProblem& problem, const Job& job,
+                  SensitivitySettings& settings);
+  /// Checks a built scenario of a job that turns it on; null: nothing to check.
+  void (*check)(const Scenario& scenario, const KeyProblem& problem);
+};
+
+/// Every measure's keys, in the order of driver/measures' registry (Sobol, rank, tornado).
+const std::vector<MeasureKeys>& measure_keys();
+
+/// The measures of [sensitivity] for a job whose job.* settings are resolved: every measure's
+/// resolve in turn.
+SensitivitySettings resolve_measures(const KeyValue& value, const KeyProblem& problem,
+                                     const Job& job);
+
+/// Every enabled measure's check of a built scenario.
+void check_measures(const Scenario& scenario, const KeyProblem& problem);
 
 /// The groups of a model's inputs the measures treat together: each declared group (group_keys
 /// maps every `sensitivity.group.<name>` key to its members, assumption or input names,
@@ -23,13 +49,5 @@ std::vector<InputGroup> resolve_groups(
     const std::vector<models::InputSpec>& inputs,
     const std::map<std::string, std::string>& group_keys,
     const std::function<void(const std::string&, const std::string&)>& problem);
-
-/// The stopping rule (`sensitivity.target_halfwidth`, `max_draws`) against the job's sampling
-/// plan and draws: Latin hypercube strata cannot grow, the rule needs Sobol indices; sets
-/// sensitivity.max_draws (default 64 x draws). value and problem as for resolve_sensitivity.
-void resolve_stopping(SensitivitySettings& sensitivity, sampling::Method sampling_plan,
-                      std::uint64_t n_draws,
-                      const std::function<std::string(const std::string&)>& value,
-                      const std::function<void(const std::string&, const std::string&)>& problem);
 
 }  // namespace costsweep::study

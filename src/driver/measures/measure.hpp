@@ -5,8 +5,9 @@
 /// appends. The run loop (driver/evaluate.cpp, driver/owned_rows.cpp, driver/driver.cpp)
 /// knows no measure by name: it calls every enabled measure of all_measures().
 ///
-/// A measure's datasets are rows of the result layout (io/layout.hpp) with its Presence, its
-/// job keys are `sensitivity.<key>` (study/job.cpp, validated in study/sensitivity.cpp).
+/// A measure's job keys and their validation are its entry of study::measure_keys()
+/// (study/sensitivity.cpp), its datasets rows of the result layout (io/layout.hpp) with its
+/// Presence, its table in `show` an entry of cli/show_tables.cpp.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -47,9 +48,10 @@ struct MeasureRow {
 class Measure {
  public:
   virtual ~Measure() = default;
-  /// Its switch in [sensitivity]: `sensitivity.<key> = yes`.
+  /// Its name: that of its job keys (study::measure_keys(), e.g. `sensitivity.<key> = yes`).
   virtual std::string_view key() const = 0;
-  virtual bool enabled(const study::Job& job) const = 0;
+  /// Whether the job turns it on (its switch in study::measure_keys()).
+  bool enabled(const study::Job& job) const;
   /// Its lines of `costsweep validate`'s plan for the scenario (each "name       what it does").
   virtual std::vector<std::string> plan_lines(const study::Scenario& base) const = 0;
   /// Its share of a rank's memory in a run of this shape (driver/memory.cpp adds it up).

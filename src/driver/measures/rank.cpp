@@ -88,7 +88,6 @@ std::pair<models::Block, models::Block> gather_first_draws(const mpi::Communicat
 class Rank final : public Measure {
  public:
   std::string_view key() const override { return "rank"; }
-  bool enabled(const study::Job& job) const override { return job.sensitivity.rank; }
 
   std::vector<std::string> plan_lines(const study::Scenario& base) const override {
     return {"rank       Spearman and PRCC from the first " +

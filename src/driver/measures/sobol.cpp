@@ -19,7 +19,6 @@ std::size_t n_outputs(const study::Study& study) { return study.base().model->ou
 class Sobol final : public Measure {
  public:
   std::string_view key() const override { return "sobol"; }
-  bool enabled(const study::Job& job) const override { return job.sensitivity.sobol; }
 
   std::vector<std::string> plan_lines(const study::Scenario& base) const override {
     const auto& sensitivity = base.job().sensitivity;

@@ -12,7 +12,6 @@ namespace {
 class Tornado final : public Measure {
  public:
   std::string_view key() const override { return "tornado"; }
-  bool enabled(const study::Job& job) const override { return job.sensitivity.tornado; }
 
   std::vector<std::string> plan_lines(const study::Scenario& base) const override {
     char text[120];
