@@ -98,18 +98,12 @@ io::SummaryRows run_round(const study::Study& study, const study::ShardRange& sh
   return detail::summarise_owned(context, statistics_policy(study.base(), options), comm);
 }
 
-/// The largest Sobol half-width of rows, ignoring indices that are NaN (outputs without
-/// variance); +inf when a defined index has no finite half-width.
-double largest_halfwidth(const io::SummaryRows& rows) {
+/// The largest half-width of the indices the stopping rule watches in rows: the largest any
+/// enabled measure reports (Sobol's, today).
+double largest_halfwidth(const study::Job& job, const io::SummaryRows& rows) {
   double largest = 0;
-  for (const auto& [index, halfwidth] :
-       {std::pair{&rows.sobol_first, &rows.sobol_first_halfwidth},
-        std::pair{&rows.sobol_total, &rows.sobol_total_halfwidth}}) {
-    for (std::size_t i = 0; i < index->size(); ++i) {
-      if (std::isnan((*index)[i])) continue;
-      const double h = (*halfwidth)[i];
-      largest = std::max(largest, std::isfinite(h) ? h : std::numeric_limits<double>::infinity());
-    }
+  for (const auto* measure : enabled_measures(job)) {
+    if (const auto h = measure->largest_halfwidth(rows)) largest = std::max(largest, *h);
   }
   return largest;
 }
@@ -209,7 +203,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
     writer.create_samples("inputs", layout.rows, input_union(study).size(), base.job().n_draws);
     samples = std::make_unique<SampleStream>(writer, study, shard.first);
   }
-  // The stopping rule doubles the draws and runs again until every Sobol half-width is small
+  // The stopping rule doubles the draws and runs again until every watched half-width is small
   // enough: the draws of a round are the first draws of the next (same streams), so the file
   // equals a plain run at the final draws, and the rounds cost at most twice the last one.
   const auto& rule = base.job().sensitivity;
@@ -219,7 +213,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
   std::unique_ptr<Partition> grown;
   while (rule.target_halfwidth > 0) {
     // Every rank's rows must be within the target: the largest half-width across ranks.
-    std::vector<double> largest{largest_halfwidth(owned)};
+    std::vector<double> largest{largest_halfwidth(base.job(), owned)};
     comm.max(largest);
     if (largest[0] <= rule.target_halfwidth || 2 * n > rule.max_draws) {
       const bool reached = largest[0] <= rule.target_halfwidth;
@@ -233,10 +227,10 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
       break;
     }
     if (options.show_progress && comm.rank() == 0) {
-      std::fprintf(
-          stderr, "costsweep: largest Sobol half-width %s > %s at %llu draws: %llu draws\n",
-          format_halfwidth(largest[0]).c_str(), format_halfwidth(rule.target_halfwidth).c_str(),
-          static_cast<unsigned long long>(n), static_cast<unsigned long long>(2 * n));
+      std::fprintf(stderr, "costsweep: largest half-width %s > %s at %llu draws: %llu draws\n",
+                   format_halfwidth(largest[0]).c_str(),
+                   format_halfwidth(rule.target_halfwidth).c_str(),
+                   static_cast<unsigned long long>(n), static_cast<unsigned long long>(2 * n));
     }
     if (samples) {
       samples->set_written(n);
@@ -251,14 +245,9 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
     owned = run_round(study, shard, *grown, n, comm, options, samples.get());
   }
   const Partition& last = grown ? *grown : layout;
-  io::Extents extents;
-  extents.scenarios = last.rows;
-  extents.outputs = base.model->outputs().size();
-  extents.levels = base.job().quantile_levels.size();
-  extents.sobol = base.job().sensitivity.sobol;
-  extents.sobol_groups = extents.sobol ? base.groups().size() : 0;
-  extents.rank = base.job().sensitivity.rank;
-  extents.inputs = input_union(study).size();
+  // The measures' parts of the header (tornado's rows among them) say which parts the file has.
+  const auto header = result_header(study, shard.first, shard.last, n);
+  const auto extents = io::Extents::of(header, false);
   writer.write_summary(extents, last.owned_first, owned);
   RunReport report;
   report.n_draws = n;
@@ -267,7 +256,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
   auto provenance = run_provenance(study, n, options, comm.size(), start, report.wall_seconds);
   if (!stopping.empty()) provenance["stopping"] = stopping;
   // Ranks orphaned by a killed launcher never publish: a rerun may already own the output.
-  writer.finish(result_header(study, shard.first, shard.last, n), provenance, launcher_problem);
+  writer.finish(header, provenance, launcher_problem);
   return report;
 }
 

@@ -10,6 +10,7 @@
 /// Presence, its table in `show` an entry of cli/show_tables.cpp.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +77,12 @@ class Measure {
                       std::span<const int> owners,
                       std::vector<std::unique_ptr<MeasureState>>& states,
                       const mpi::Communicator& comm) const = 0;
+  /// For the stopping rule (sensitivity.target_halfwidth): the largest 95% half-width of its
+  /// indices in complete rows (+inf for an index without a finite one; indices that are NaN
+  /// ignored). nullopt: it has no intervals the rule watches.
+  virtual std::optional<double> largest_halfwidth(const io::SummaryRows&) const {
+    return std::nullopt;
+  }
   /// Appends a complete row's results to rows (its owner only).
   virtual void append(const MeasureRun& run, const study::Scenario& scenario,
                       const MeasureState* state, io::SummaryRows& rows) const = 0;

@@ -1,7 +1,10 @@
 // Sobol first-order and total indices by the pick-freeze design: besides the draws of matrix A,
 // each block evaluates matrix B and, per group, A with the group's columns taken from B. The
 // accumulators are exact integer sums, so shares of a row merge across ranks bit for bit.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "core/statistics/sobol_indices.hpp"
 #include "driver/measures/registry.hpp"
@@ -34,6 +37,21 @@ class Sobol final : public Measure {
       lines.emplace_back(text);
     }
     return lines;
+  }
+
+  /// First-order and total indices, ignoring those that are NaN (outputs without variance).
+  std::optional<double> largest_halfwidth(const io::SummaryRows& rows) const override {
+    double largest = 0;
+    for (const auto& [index, halfwidth] :
+         {std::pair{&rows.sobol_first, &rows.sobol_first_halfwidth},
+          std::pair{&rows.sobol_total, &rows.sobol_total_halfwidth}}) {
+      for (std::size_t i = 0; i < index->size(); ++i) {
+        if (std::isnan((*index)[i])) continue;
+        const double h = (*halfwidth)[i];
+        largest = std::max(largest, std::isfinite(h) ? h : std::numeric_limits<double>::infinity());
+      }
+    }
+    return largest;
   }
 
   /// A block's matrix B, the mixed matrix and their outputs, and the outputs of every group;
