@@ -7,6 +7,7 @@
 #include "cli/build_info.hpp"
 #include "cli/job_arguments.hpp"
 #include "cli/show.hpp"
+#include "cli/show_tables.hpp"
 #include "core/errors/errors.hpp"
 #include "models/model.hpp"
 #include "study/job.hpp"
@@ -17,15 +18,20 @@ int command_show(int argc, char** argv) {
   namespace po = boost::program_options;
   ShowOptions options;
   std::vector<std::string> files;
+  std::string tables;
+  for (const auto& table : show_tables())
+    tables += (tables.empty() ? "" : ", ") + std::string(table.name);
+  const std::string stat_help =
+      "only these columns (count, mean, sd, se, min, max, p<level> e.g. p50, diff_mean, diff_se) "
+      "or tables (" +
+      tables + "); repeatable";
   po::options_description visible("options");
   visible.add_options()("help,h", "show this help")(
       "output", po::value(&options.outputs)->composing(),
       "only this output (repeatable; '*' matches any characters, e.g. 'share[*]')")(
       "scenario", po::value(&options.scenarios)->composing(),
       "only this scenario: its name ('*' as above) or its index in the job (repeatable)")(
-      "stat", po::value(&options.stats)->composing(),
-      "only these columns (count, mean, sd, se, min, max, p<level> e.g. p50, diff_mean, diff_se) "
-      "or tables (sobol, rank, tornado); repeatable")(
+      "stat", po::value(&options.stats)->composing(), stat_help.c_str())(
       "csv", po::bool_switch(&options.csv),
       "tidy CSV on stdout: scenario, output, unit, measure, about (group or input), value");
   po::options_description all;
