@@ -1,5 +1,6 @@
-"""Figures (PNG, matplotlib Agg): distributions, per-entry costs, shares, tornado, Sobol and rank
-bars, grid lines and heat-maps. Each function draws one figure and returns its caption."""
+"""Figures (PNG, matplotlib Agg): distributions, per-entry costs and shares, and the helpers the
+sensitivity measures' figures (reportlib.measures) and the grid's (gridplot) draw with. Each
+figure function draws one figure and returns its caption."""
 import textwrap
 
 import matplotlib
@@ -14,7 +15,6 @@ from . import fmt  # noqa: E402
 DPI = 110
 MAX_BARS = 60
 COLORS = plt.get_cmap("tab10").colors
-RANK_LABELS = {"spearman": "Spearman", "prcc": "PRCC", "first_order": "S1 (ranks)"}
 plt.rcParams.update({"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10,
                      "figure.titlesize": 12, "text.parse_math": False})  # '$' is dollars
 
@@ -208,93 +208,3 @@ def shares(r, iv, s, outs, path):
           "; ".join(x for x in (r.provenance.get("title", ""), scenario_note(r, s)) if x))
     save(fig, path)
     return f"Shares with {iv.label} intervals"
-
-
-def tornado(r, s, o, path):
-    t, unit = r.tornado, r.units[o]
-    k = fmt.scale(unit)
-    base = t["base"][s, o] * k
-    rows = [(abs(t["high"][s, o, g] - t["low"][s, o, g]) * k, g) for g in range(len(t["groups"]))
-            if np.isfinite(t["low"][s, o, g]) and np.isfinite(t["high"][s, o, g])]
-    still = [t["groups"][g] for swing, g in rows if swing == 0]
-    rows = [x for x in sorted(rows, reverse=True) if x[0] > 0][:15]
-    if not rows:
-        return None
-    fig, ax = bar_figure(8.5, len(rows), 0.4)
-    y = np.arange(len(rows))[::-1]
-    low_name = fmt.level_name(t["low_level"]).upper()
-    high_name = fmt.level_name(t["high_level"]).upper()
-    lows = np.array([t["low"][s, o, g] * k for _, g in rows])
-    highs = np.array([t["high"][s, o, g] * k for _, g in rows])
-    ax.barh(y, lows - base, left=base, color=COLORS[0], label=f"group at its {low_name}")
-    ax.barh(y, highs - base, left=base, color=COLORS[1], label=f"group at its {high_name}")
-    ax.axvline(base, color="black", linewidth=1)
-    set_rows(ax, [t["groups"][g] for _, g in rows])
-    format_axis(ax, "x", unit, False)
-    ax.set_xlabel(axis_label(r.outputs[o], unit) + f"; every input at its median: "
-                  f"{fmt.number(base / k, unit)}")
-    ax.legend(loc="lower right", fontsize=9)
-    ax.grid(axis="x", alpha=0.3)
-    notes = ["one group of inputs at a time, the others at their medians; groups by decreasing "
-             "swing", f"no swing: {', '.join(still)}" if still else "", scenario_note(r, s)]
-    title(ax, f"Tornado: {r.outputs[o]}", "; ".join(x for x in notes if x))
-    save(fig, path)
-    return f"Tornado of {r.outputs[o]}"
-
-
-def sobol(r, s, o, path):
-    sb = r.sobol
-    rows = sorted(range(len(sb["groups"])), key=lambda g: -np.nan_to_num(sb["total"][s, o, g]))
-    rows = [g for g in rows if max(abs(sb["total"][s, o, g]), abs(sb["first"][s, o, g])) >= 0.005]
-    rows = rows[:15]
-    if not rows:
-        return None
-    fig, ax = bar_figure(8.5, len(rows), 0.5)
-    y = np.arange(len(rows))[::-1]
-    for shift, stat, label, color in ((0.18, "first", "first order S1", COLORS[0]),
-                                      (-0.18, "total", "total ST", COLORS[1])):
-        values = [sb[stat][s, o, g] for g in rows]
-        errors = [sb[stat + "_halfwidth"][s, o, g] for g in rows]
-        ax.barh(y + shift, values, height=0.36, xerr=errors, color=color, label=label,
-                error_kw={"elinewidth": 1, "capsize": 3})
-    set_rows(ax, [sb["groups"][g] for g in rows])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Sobol index (fraction of the output's variance), with 95% intervals")
-    ax.legend(loc="lower right", fontsize=9)
-    ax.grid(axis="x", alpha=0.3)
-    title(ax, f"Sobol indices: {r.outputs[o]}", "groups by decreasing total index; groups "
-          "below 0.005 left out" + (f"; {scenario_note(r, s)}" if scenario_note(r, s) else ""))
-    save(fig, path)
-    return f"Sobol indices of {r.outputs[o]}"
-
-
-def rank(r, s, o, path):
-    measures = list(r.rank)
-    first = r.rank[measures[0]]["value"][s, o]
-    rows = [i for i in sorted(range(len(r.inputs)), key=lambda i: -abs(np.nan_to_num(first[i])))
-            if np.isfinite(first[i])][:15]
-    if not rows:
-        return None
-    fig, ax = bar_figure(8.5, len(rows), 0.45)
-    y = np.arange(len(rows))[::-1]
-    height = 0.8 / len(measures)
-    for m, measure in enumerate(measures):
-        arrays = r.rank[measure]
-        values = np.array([arrays["value"][s, o, i] for i in rows])
-        errors = None
-        if "low" in arrays and "high" in arrays:
-            errors = [values - [arrays["low"][s, o, i] for i in rows],
-                      [arrays["high"][s, o, i] for i in rows] - values]
-        ax.barh(y + 0.4 - height * (m + 0.5), values, height=height, xerr=errors,
-                color=COLORS[m], label=RANK_LABELS.get(measure, measure),
-                error_kw={"elinewidth": 1, "capsize": 3})
-    set_rows(ax, [r.inputs[i] for i in rows])
-    ax.set_xlim(-1.05, 1.05)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("rank correlation with the output (S1: share of its variance)")
-    ax.legend(loc="lower right", fontsize=9)
-    ax.grid(axis="x", alpha=0.3)
-    title(ax, f"Rank correlations: {r.outputs[o]}", "inputs by decreasing |correlation|" +
-          (f"; {scenario_note(r, s)}" if scenario_note(r, s) else ""))
-    save(fig, path)
-    return f"Rank correlations of {r.outputs[o]}"

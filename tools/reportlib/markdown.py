@@ -1,4 +1,5 @@
-"""The Markdown report: provenance, summary tables, sensitivity tables, figure links."""
+"""The Markdown report: provenance, summary tables, sensitivity tables (each measure's section is
+its plug-in's, reportlib.measures), figure links."""
 import math
 
 from . import fmt
@@ -11,9 +12,7 @@ PROVENANCE = (("title", "title"), ("job", "job_path"), ("job SHA-256", "job_sha2
               ("costsweep version", "costsweep_version"), ("git commit", "git_commit"),
               ("command line", "command_line"), ("started", "start_time"),
               ("finished", "end_time"), ("wall time", "wall_seconds"))
-MEASURES = {"spearman": "Spearman", "prcc": "PRCC", "first_order": "S1 (ranks)"}
 GRID_COLUMNS = 4        # headline outputs in the one-row-per-scenario table
-MIN_INDEX = 0.005       # Sobol groups whose indices are all below this are summarised in one line
 
 
 def cell(text):
@@ -105,86 +104,20 @@ def grid(r, sel, iv):
             table(header, rows))
 
 
-def sobol(r, sel):
-    lines = ["### Sobol indices", "", "First-order (S1) and total (ST) indices with 95% "
-             f"half-widths, groups by decreasing ST; groups with both below {MIN_INDEX} are "
-             "listed together. Every output and group: `sobol.csv`.", ""]
-    sb, s = r.sobol, sel.figure_scenario
-    rows = []
-    for o in sel.chosen:
-        order = sorted(range(len(sb["groups"])), key=lambda g: -nan_to_zero(sb["total"][s, o, g]))
-        small = []
-        for g in order:
-            if max(abs(sb["first"][s, o, g]), abs(sb["total"][s, o, g])) < MIN_INDEX:
-                small.append(sb["groups"][g])
-                continue
-            rows.append([f"`{r.outputs[o]}`", sb["groups"][g],
-                         f"{sb['first'][s, o, g]:.3f} ± {sb['first_halfwidth'][s, o, g]:.3f}",
-                         f"{sb['total'][s, o, g]:.3f} ± {sb['total_halfwidth'][s, o, g]:.3f}"])
-        if small:
-            rows.append([f"`{r.outputs[o]}`", ", ".join(small), f"< {MIN_INDEX}", f"< {MIN_INDEX}"])
-    return lines + table(["output", "group", "S1 ± 95%", "ST ± 95%"], rows)
-
-
 def nan_to_zero(x):
     return 0.0 if math.isnan(x) else x
 
 
-def tornado(r, sel):
-    t, s = r.tornado, sel.figure_scenario
-    low, high = fmt.level_name(t["low_level"]).upper(), fmt.level_name(t["high_level"]).upper()
-    lines = ["### Tornado", "", f"Each group at its {low} and {high} with every other input at "
-             "its median, groups by decreasing swing. Every value: `tornado.csv`.", ""]
-    rows = []
-    for o in sel.chosen:
-        unit = r.units[o]
-        swings = [(abs(t["high"][s, o, g] - t["low"][s, o, g]), g) for g in range(len(t["groups"]))
-                  if not math.isnan(t["low"][s, o, g])]
-        for swing, g in sorted(swings, reverse=True):
-            rows.append([f"`{r.outputs[o]}`", t["groups"][g], fmt.number(t["base"][s, o], unit),
-                         fmt.number(t["low"][s, o, g], unit), fmt.number(t["high"][s, o, g], unit),
-                         diff_text(swing, unit)])
-    return lines + table(["output", "group", "at medians", f"at {low}", f"at {high}", "swing"],
-                         rows)
-
-
-def diff_text(swing, unit):
-    return f"{100 * swing:.2f} points" if fmt.is_fraction(unit) else fmt.number(swing, unit)
-
-
-def rank(r, sel):
-    s = sel.figure_scenario
-    lines = ["### Rank measures", "", "Spearman rank correlation and partial rank correlation "
-             "(PRCC) of each input with each headline output, and its first-order Sobol index "
-             "estimated from the ranks of the same draws (S1 (ranks); Gamboa, Klein & Lagnoux "
-             "2022), inputs by decreasing |value| (at most 10 per output). Every value: "
-             "`rank.csv`.", ""]
-    rows = []
-    for measure, arrays in r.rank.items():
-        for o in sel.chosen:
-            values = arrays["value"][s, o]
-            order = [i for i in sorted(range(len(values)), key=lambda i: -abs(nan_to_zero(values[i])))
-                     if not math.isnan(values[i])][:10]
-            for i in order:
-                text = f"{values[i]:+.3f}"
-                if "low" in arrays and "high" in arrays:
-                    text += f" [{arrays['low'][s, o, i]:+.3f}, {arrays['high'][s, o, i]:+.3f}]"
-                rows.append([f"`{r.outputs[o]}`", MEASURES.get(measure, measure), r.inputs[i],
-                             text])
-    return lines + table(["output", "measure", "input", "value"], rows)
-
-
 def sensitivity(r, sel):
-    if not (r.sobol or r.tornado or r.rank):
+    """The section of every sensitivity measure the result has (reportlib.measures)."""
+    from . import measures  # here: the measures import this module's helpers
+    present = [measure for measure in measures.ALL if measure.present(r)]
+    if not present:
         return []
     where = "" if len(r.scenarios) == 1 else f" of {scenario_title(r, sel.figure_scenario)}"
     lines = ["## Sensitivity", "", f"The headline outputs{where}.", ""]
-    if r.sobol:
-        lines += sobol(r, sel)
-    if r.tornado:
-        lines += tornado(r, sel)
-    if r.rank:
-        lines += rank(r, sel)
+    for measure in present:
+        lines += measure.section(r, sel)
     return lines
 
 

@@ -88,10 +88,6 @@ def leaves(prefix, presence="always"):
 
 
 SUMMARY_STATS = tuple(n for n in leaves("summary/") if n not in ("quantile_levels", "quantiles"))
-SOBOL_STATS = leaves("sensitivity/sobol/", "sensitivity.sobol")
-# Rank measures with their optional _low / _high interval bounds.
-RANK_MEASURES = tuple(n for n in leaves("sensitivity/rank/", "sensitivity.rank")
-                      if not n.endswith(("_low", "_high")))
 
 
 class ResultError(Exception):
@@ -101,9 +97,8 @@ class ResultError(Exception):
 class Result:
     """A result file's tables. Arrays are indexed [scenario, output, ...] as in the file.
 
-    sobol: dict (groups, first, first_halfwidth, total, total_halfwidth) or None.
-    tornado: dict (groups, base, low, high, low_level, high_level) or None.
-    rank: {measure: {"value": [S, O, I], "low": ..., "high": ...}} (intervals optional).
+    Every sensitivity measure of reportlib.measures adds the attribute its NAME says, what its
+    read() returns (a false value when the file lacks the measure).
     """
 
     def __init__(self, path):
@@ -228,42 +223,9 @@ def read_summary(r, data):
     r.quantiles = data["summary/quantiles"]
 
 
-def read_sobol(f, data):
-    if "sensitivity/sobol" not in f:
-        return None
-    sobol = {name: data["sensitivity/sobol/" + name] for name in SOBOL_STATS}
-    sobol["groups"] = strings(f, "sensitivity/sobol/group")
-    return sobol
-
-
-def read_tornado(f, data):
-    if "sensitivity/tornado" not in f:
-        return None
-    attrs = f["sensitivity/tornado"].attrs
-    tornado = {name: data["sensitivity/tornado/" + name]
-               for name in leaves("sensitivity/tornado/", "sensitivity.tornado")}
-    tornado.update(groups=strings(f, "sensitivity/tornado/group"),
-                   low_level=float(attrs.get("low_level", np.nan)),
-                   high_level=float(attrs.get("high_level", np.nan)))
-    return tornado
-
-
-def read_rank(data):
-    """/sensitivity/rank/<measure> [S, O, I] with optional <measure>_low / _high."""
-    out = {}
-    for measure in RANK_MEASURES:
-        name = "sensitivity/rank/" + measure
-        if name not in data:
-            continue
-        out[measure] = {"value": data[name]}
-        for end in ("low", "high"):
-            if f"{name}_{end}" in data:
-                out[measure][end] = data[f"{name}_{end}"]
-    return out
-
-
 def load(path):
     """The result file at `path`; raises ResultError."""
+    from . import measures  # here: the measures import this module's helpers
     f = open_file(path)
     try:
         r = Result(path)
@@ -277,9 +239,8 @@ def load(path):
         if not len(r.units) == len(r.descriptions) == len(r.outputs):
             raise ResultError("the output names, units and descriptions differ in length")
         read_summary(r, data)
-        r.sobol = read_sobol(f, data)
-        r.tornado = read_tornado(f, data)
-        r.rank = read_rank(data)
+        for measure in measures.ALL:
+            setattr(r, measure.NAME, measure.read(f, data))
         r.provenance = provenance(f)
         if "samples/outputs" in f:
             shape = f["samples/outputs"].shape

@@ -1,12 +1,12 @@
 """Tidy CSV tables (one row per scenario x output x ... x stat) with every number as
-repr(float), so that parsing a CSV value gives back the HDF5 value bit for bit."""
+repr(float), so that parsing a CSV value gives back the HDF5 value bit for bit: the summary, the
+grid's scenarios and one table per sensitivity measure (its plug-in's, reportlib.measures)."""
 import csv
 import os
 
 import numpy as np
 
-from . import fmt
-from .result import SOBOL_STATS
+from . import fmt, measures
 
 
 def value_text(value):
@@ -34,35 +34,6 @@ def summary_rows(r, sel):
                 yield head + [fmt.level_name(level), r.quantiles[s, o, q]]
 
 
-def sobol_rows(r, sel):
-    for s in sel.scenarios:
-        for o in sel.outputs:
-            for g, group in enumerate(r.sobol["groups"]):
-                for stat in SOBOL_STATS:
-                    yield [s, r.scenarios[s], r.outputs[o], group, stat, r.sobol[stat][s, o, g]]
-
-
-def tornado_rows(r, sel):
-    t = r.tornado
-    for s in sel.scenarios:
-        for o in sel.outputs:
-            head = [s, r.scenarios[s], r.outputs[o], r.units[o]]
-            yield head + ["", "base", 0.5, t["base"][s, o]]
-            for g, group in enumerate(t["groups"]):
-                yield head + [group, "low", t["low_level"], t["low"][s, o, g]]
-                yield head + [group, "high", t["high_level"], t["high"][s, o, g]]
-
-
-def rank_rows(r, sel):
-    for measure, arrays in r.rank.items():
-        for s in sel.scenarios:
-            for o in sel.outputs:
-                for i, name in enumerate(r.inputs):
-                    for stat, values in arrays.items():
-                        yield [s, r.scenarios[s], r.outputs[o], name, measure, stat,
-                               values[s, o, i]]
-
-
 def scenario_rows(r, sel):
     for s in sel.scenarios:
         for a, axis in enumerate(r.axes):
@@ -76,15 +47,8 @@ def write_all(r, sel, folder):
     if r.axes:
         tables.append(("scenarios.csv", ["scenario_index", "scenario", "axis", "label",
                                          "value"], scenario_rows))
-    if r.sobol:
-        tables.append(("sobol.csv", ["scenario_index", "scenario", "output", "group", "stat",
-                                     "value"], sobol_rows))
-    if r.tornado:
-        tables.append(("tornado.csv", ["scenario_index", "scenario", "output", "unit", "group",
-                                       "stat", "level", "value"], tornado_rows))
-    if r.rank:
-        tables.append(("rank.csv", ["scenario_index", "scenario", "output", "input", "measure",
-                                    "stat", "value"], rank_rows))
+    tables += [(measure.TABLE, measure.HEADER, measure.table_rows) for measure in measures.ALL
+               if measure.present(r)]
     for name, header, rows in tables:
         write_csv(os.path.join(folder, name), header, rows(r, sel))
     return [name for name, _, _ in tables]
