@@ -10,26 +10,6 @@
 #include "io/layout.hpp"
 
 namespace costsweep::cli {
-namespace {
-
-const char* presence_name(io::Presence presence) {
-  switch (presence) {
-    case io::Presence::kAlways:
-      return "always";
-    case io::Presence::kSobol:
-      return "sensitivity.sobol";
-    case io::Presence::kRank:
-      return "sensitivity.rank";
-    case io::Presence::kTornado:
-      return "sensitivity.tornado";
-    case io::Presence::kSamples:
-      return "job.save_samples";
-  }
-  return "?";
-}
-
-}  // namespace
-
 int command_layout(int argc, char** argv) {
   constexpr const char* usage = "usage: costsweep layout";
   if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
@@ -53,8 +33,8 @@ int command_layout(int argc, char** argv) {
     }
     std::printf("/%s\t%s\t%s\t%s\t%s\t%s\t%s\n", std::string(spec.path).c_str(),
                 std::string(io::element_name(spec.element)).c_str(), shape.c_str(), names.c_str(),
-                presence_name(spec.presence), std::string(spec.csv_measure).c_str(),
-                spec.may_be_absent ? "yes" : "no");
+                std::string(io::presence_key(spec.presence)).c_str(),
+                std::string(spec.csv_measure).c_str(), spec.may_be_absent ? "yes" : "no");
   }
   return 0;
 }

@@ -81,6 +81,22 @@ std::uint64_t Extents::operator[](Dim dim) const {
   return 0;
 }
 
+std::string_view presence_key(Presence presence) {
+  switch (presence) {
+    case Presence::kAlways:
+      return "always";
+    case Presence::kSobol:
+      return "sensitivity.sobol";
+    case Presence::kRank:
+      return "sensitivity.rank";
+    case Presence::kTornado:
+      return "sensitivity.tornado";
+    case Presence::kSamples:
+      return "job.save_samples";
+  }
+  return "?";
+}
+
 bool Extents::has(Presence presence) const {
   switch (presence) {
     case Presence::kAlways:

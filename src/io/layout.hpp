@@ -119,6 +119,8 @@ std::string_view dim_name(Dim dim);
 /// The dataset that labels a dimension (an HDF5 dimension scale); empty: none (draws).
 std::string_view scale_of(Dim dim);
 std::string_view element_name(Element element);
+/// The job key that puts a dataset in a file ("always" for kAlways).
+std::string_view presence_key(Presence presence);
 
 /// The sizes of a file's dimensions, and which optional parts it holds.
 struct Extents {
