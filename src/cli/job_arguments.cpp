@@ -42,6 +42,11 @@ po::options_description job_options(JobArguments& args) {
 JobArguments parse_job_arguments(int argc, char** argv, const char* command) {
   JobArguments args;
   auto options = job_options(args);
+  if (std::string(command) == "run") {
+    options.add_options()("resume", po::bool_switch(&args.resume),
+                          "continue from the checkpoint beside the output (<output>.checkpoint) "
+                          "if there is one, else start from the beginning");
+  }
   if (std::string(command) == "validate") {
     options.add_options()("ranks", po::value(&args.ranks)->default_value(1),
                           "size the memory a run needs for this many MPI ranks");

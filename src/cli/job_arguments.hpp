@@ -16,7 +16,8 @@ struct JobArguments {
   std::vector<std::string> sets;
   std::string shard;
   bool quiet = false;
-  int ranks = 1;  ///< validate: the rank count to size a run's memory for
+  bool resume = false;  ///< run: continue from the output's checkpoint, if there is one
+  int ranks = 1;        ///< validate: the rank count to size a run's memory for
 };
 
 /// Parses argv against options (plus positional arguments); throws InputError naming the

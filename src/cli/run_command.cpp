@@ -1,9 +1,11 @@
 // `costsweep run`: every rank builds the job's study from what rank 0 read, then runs it.
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <new>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "cli/build_info_provenance.hpp"
 #include "cli/commands.hpp"
@@ -13,6 +15,7 @@
 #include "driver/driver.hpp"
 #include "driver/interrupt.hpp"
 #include "driver/memory.hpp"
+#include "io/checkpoint.hpp"
 #include "io/h5_handle.hpp"
 #include "io/output_file.hpp"
 #include "io/result_reader.hpp"
@@ -107,6 +110,82 @@ std::pair<std::string, int> claim_output(const study::Study& study, int argc, ch
   return {{}, 0};
 }
 
+/// Rank 0, holding the output's lock: the checkpoint beside the output. Without --resume an
+/// existing one is refused (it would be lost); with it, its pieces are read and checked against
+/// this run. Returns the problem and its status, and the encoded union of the pieces ("" for
+/// none).
+std::tuple<std::string, int, std::string> open_checkpoint(const JobArguments& args,
+                                                          const driver::CheckpointOptions& options,
+                                                          bool enabled) {
+  std::vector<std::string> pieces;
+  try {
+    pieces = io::checkpoint_pieces(options.folder);
+  } catch (const Error& e) {
+    return {e.what(), 1, {}};
+  }
+  if (pieces.empty()) {
+    if (args.resume) {
+      std::fprintf(stderr, "costsweep: note: no checkpoint in %s: starting from the beginning\n",
+                   options.folder.c_str());
+    }
+    return {std::string(), 0, std::string()};
+  }
+  if (!args.resume) {
+    return {"cannot run: " + options.folder + " holds the checkpoint of an interrupted run (" +
+                std::to_string(pieces.size()) +
+                " pieces); run again with --resume to continue it, or remove it to start over",
+            2,
+            {}};
+  }
+  if (!enabled) {
+    return {"cannot resume from " + options.folder +
+                ": this run writes no checkpoints (job.checkpoint_interval = 0, or "
+                "job.save_samples = yes, whose draws a checkpoint does not keep); remove it or "
+                "change the job back",
+            2,
+            {}};
+  }
+  try {
+    const auto merged = driver::load_checkpoint(options.folder, options.identity);
+    return {{}, 0, io::encode_checkpoint(*merged, merged->rows)};
+  } catch (const InputError& e) {
+    return {e.what(), 2, {}};
+  } catch (const Error& e) {
+    return {e.what(), 1, {}};
+  }
+}
+
+/// After every rank of an interrupted run wrote its piece (if it finished any row): exit status 4
+/// when the folder holds pieces (rank 0 says how much is done), else 3 as without checkpoints.
+int stopped_status(const driver::Interrupted& e, const driver::CheckpointOptions& checkpoint,
+                   std::size_t rows, int rank) {
+  std::size_t done = 0;
+  bool kept = false;
+  try {
+    kept = !io::checkpoint_pieces(checkpoint.folder).empty();
+    if (kept && rank == 0)
+      done = driver::load_checkpoint(checkpoint.folder, checkpoint.identity)->rows.size();
+  } catch (const Error& error) {
+    if (rank == 0) std::fprintf(stderr, "costsweep: warning: %s\n", error.what());
+  }
+  if (!kept) {
+    if (rank == 0) {
+      std::fprintf(stderr,
+                   "costsweep: interrupted by %s at about %llu of %llu draws, before any "
+                   "scenario was finished; no result or checkpoint written (exit status 3: run it "
+                   "again)\n",
+                   driver::signal_name(e.signal()).c_str(),
+                   static_cast<unsigned long long>(e.done_draws()),
+                   static_cast<unsigned long long>(e.total_draws()));
+    }
+    return driver::kInterruptedStatus;
+  }
+  if (rank == 0) {
+    std::fprintf(stderr, "costsweep: %s; %zu of %zu scenarios done\n", e.what(), done, rows);
+  }
+  return driver::kCheckpointedStatus;
+}
+
 }  // namespace
 
 int command_run(int argc, char** argv) {
@@ -151,10 +230,43 @@ int command_run(int argc, char** argv) {
     return status;
   }
   driver::RunOptions options;
+  options.extra_provenance = build_provenance(argc, argv);
+  // Checkpoints beside the output (not with saved samples: a checkpoint keeps no draws).
+  const bool checkpoints = base.job().checkpoint_interval > 0 && !base.job().save_samples;
+  auto& checkpoint = options.checkpoint;
+  checkpoint.folder = io::checkpoint_folder(base.job().output_path);
+  checkpoint.identity =
+      driver::run_identity(*study, shard_index, shard_count, options.extra_provenance);
+  checkpoint.interval_seconds = base.job().checkpoint_interval;
+  checkpoint.start_unix = comm.broadcast(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  std::string resumed;
+  if (comm.rank() == 0) {
+    std::tie(problem, status, resumed) = open_checkpoint(args, checkpoint, checkpoints);
+  }
+  problem = comm.broadcast(problem);
+  status = static_cast<int>(comm.broadcast(static_cast<double>(status)));
+  if (!problem.empty()) {
+    if (comm.rank() == 0) std::fprintf(stderr, "costsweep: error: %s\n", problem.c_str());
+    return status;
+  }
+  resumed = comm.broadcast(resumed);
+  if (!resumed.empty()) {
+    checkpoint.resumed = std::make_shared<io::CheckpointPiece>(
+        io::decode_checkpoint(resumed, checkpoint.folder + " (as rank 0 read it)"));
+    if (comm.rank() == 0) {
+      std::fprintf(stderr, "costsweep: resuming from %s: %zu of %zu scenarios done\n",
+                   checkpoint.folder.c_str(), checkpoint.resumed->rows.size(),
+                   range.last - range.first);
+    }
+  }
+  if (!checkpoints) checkpoint.folder.clear();
+  // Interrupted ranks meet here after writing their pieces (no other collective is pending on
+  // it), so none is ended while it writes.
+  const auto stop = mpi::Communicator::world();
   options.partial_path = comm.broadcast(partial);
   options.hold_budget_bytes = need.hold_budget;
   options.show_progress = !args.quiet;
-  options.extra_provenance = build_provenance(argc, argv);
   options.shard_index = shard_index;
   options.shard_count = shard_count;
   driver::RunReport report;
@@ -164,6 +276,16 @@ int command_run(int argc, char** argv) {
   } catch (const driver::Interrupted& e) {
     std::remove(options.partial_path.c_str());
     if (lock) lock->release();
+    if (e.checkpointed()) {
+      // Every rank has its piece written when all meet within the wait (Slurm and mpirun signal
+      // every rank); one that does not (it waits in a collective for a rank that stopped, or saw
+      // no signal) is ended, losing at most what it finished since its last piece.
+      constexpr double kStopWaitSeconds = 30;
+      const bool met = comm.size() == 1 || stop.barrier_within(kStopWaitSeconds);
+      const int stopped = stopped_status(e, checkpoint, range.last - range.first, comm.rank());
+      if (met) return stopped;
+      comm.abort(stopped);
+    }
     std::fprintf(stderr, "costsweep: %s\n", e.what());
     // A rank may wait in a collective call for one that stopped: end them all.
     if (comm.size() > 1) comm.abort(driver::kInterruptedStatus);
@@ -186,6 +308,14 @@ int command_run(int argc, char** argv) {
     // Other ranks may wait in a collective call: end the whole job rather than hang.
     std::fprintf(stderr, "costsweep: error on rank %d: %s\n", comm.rank(), what.c_str());
     comm.abort(1);
+  }
+  // The result is in place: its checkpoint is no longer needed.
+  if (comm.rank() == 0 && checkpoints) {
+    try {
+      io::remove_checkpoint(checkpoint.folder);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "costsweep: warning: %s\n", e.what());
+    }
   }
   if (lock) lock->release();
   if (comm.rank() == 0) {

@@ -80,7 +80,7 @@ detail::StatisticsPolicy statistics_policy(const study::Scenario& base, const Ru
 io::SummaryRows run_round(const study::Study& study, const study::ShardRange& shard,
                           const Partition& layout, std::uint64_t n_draws,
                           const mpi::Communicator& comm, const RunOptions& options,
-                          SampleStream* samples) {
+                          SampleStream* samples, const std::string& rounds) {
   const detail::BlockSink sink = [samples](std::uint64_t row, std::uint64_t first_draw,
                                            const Eigen::Ref<const models::Block>& inputs,
                                            const Eigen::Ref<const models::Block>& outputs) {
@@ -95,7 +95,10 @@ io::SummaryRows run_round(const study::Study& study, const study::ShardRange& sh
                                      options.show_progress && comm.rank() == 0,
                                      comm.size(),
                                      nullptr};
-  return detail::summarise_owned(context, statistics_policy(study.base(), options), comm);
+  RowCheckpoint checkpoint(options.checkpoint, comm.rank(), comm.size(), n_draws, rounds);
+  auto with_checkpoint = context;
+  with_checkpoint.checkpoint = &checkpoint;
+  return detail::summarise_owned(with_checkpoint, statistics_policy(study.base(), options), comm);
 }
 
 /// The largest half-width of the indices the stopping rule watches in rows: the largest any
@@ -206,11 +209,19 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
   // The stopping rule doubles the draws and runs again until every watched half-width is small
   // enough: the draws of a round are the first draws of the next (same streams), so the file
   // equals a plain run at the final draws, and the rounds cost at most twice the last one.
+  // A resumed run continues the round its checkpoint is of (a stopping rule's draws).
   const auto& rule = base.job().sensitivity;
-  std::uint64_t n = base.job().n_draws;
-  auto owned = run_round(study, shard, layout, n, comm, options, samples.get());
-  std::string stopping, rounds = std::to_string(n);
+  const auto& resumed = options.checkpoint.resumed;
+  std::uint64_t n = resumed ? resumed->n_draws : base.job().n_draws;
+  std::string stopping, rounds = resumed ? resumed->rounds : std::to_string(n);
   std::unique_ptr<Partition> grown;
+  if (n != base.job().n_draws) {
+    grown = std::make_unique<Partition>(layout.rows,
+                                        (n + base.job().block_size - 1) / base.job().block_size,
+                                        comm.rank(), comm.size());
+  }
+  auto owned =
+      run_round(study, shard, grown ? *grown : layout, n, comm, options, samples.get(), rounds);
   while (rule.target_halfwidth > 0) {
     // Every rank's rows must be within the target: the largest half-width across ranks.
     std::vector<double> largest{largest_halfwidth(base.job(), owned)};
@@ -242,7 +253,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
     grown = std::make_unique<Partition>(layout.rows,
                                         (n + base.job().block_size - 1) / base.job().block_size,
                                         comm.rank(), comm.size());
-    owned = run_round(study, shard, *grown, n, comm, options, samples.get());
+    owned = run_round(study, shard, *grown, n, comm, options, samples.get(), rounds);
   }
   const Partition& last = grown ? *grown : layout;
   // The measures' parts of the header (tornado's rows among them) say which parts the file has.
@@ -255,6 +266,7 @@ RunReport run(const study::Study& study, const mpi::Communicator& comm, const Ru
       comm.broadcast(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   auto provenance = run_provenance(study, n, options, comm.size(), start, report.wall_seconds);
   if (!stopping.empty()) provenance["stopping"] = stopping;
+  if (resumed) provenance["checkpoint_history"] = resume_history(options.checkpoint, comm.size());
   // Ranks orphaned by a killed launcher never publish: a rerun may already own the output.
   writer.finish(header, provenance, launcher_problem);
   return report;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "driver/checkpoint.hpp"
 #include "io/result.hpp"
 #include "mpi/communicator.hpp"
 #include "study/study.hpp"
@@ -22,6 +23,8 @@ struct RunOptions {
   /// The run's temporary file name, the same on every rank (io::partial_name on rank 0); empty:
   /// io::partial_name of the output on each rank (one process).
   std::string partial_path;
+  /// Checkpoints to write and the one resumed (driver/checkpoint.hpp); off by default.
+  CheckpointOptions checkpoint;
 };
 
 struct RunReport {

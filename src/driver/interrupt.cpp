@@ -65,6 +65,18 @@ Interrupted::Interrupted(int signal, std::uint64_t done_draws, std::uint64_t tot
     : RuntimeError("interrupted by " + signal_name(signal) + " at about " +
                    std::to_string(done_draws) + " of " + std::to_string(total_draws) +
                    " draws; no result written (exit status 3: run it again)"),
-      signal_(signal) {}
+      signal_(signal),
+      done_(done_draws),
+      total_(total_draws) {}
+
+Interrupted::Interrupted(const Interrupted& cause, const std::string& folder)
+    : RuntimeError("interrupted by " + signal_name(cause.signal()) + " at about " +
+                   std::to_string(cause.done_draws()) + " of " +
+                   std::to_string(cause.total_draws()) + " draws; checkpoint in " + folder +
+                   " (exit status 4: run it again with --resume to continue it)"),
+      signal_(cause.signal()),
+      done_(cause.done_draws()),
+      total_(cause.total_draws()),
+      checkpointed_(true) {}
 
 }  // namespace costsweep::driver

@@ -12,6 +12,9 @@ namespace costsweep::driver {
 
 /// The exit status of an interrupted run: nothing was written; run it again.
 inline constexpr int kInterruptedStatus = 3;
+/// The exit status of a run interrupted after writing its checkpoint: run it again with
+/// --resume (the Slurm scripts requeue on it).
+inline constexpr int kCheckpointedStatus = 4;
 
 /// Installs the handlers (idempotent). SIGHUP too, unless it is ignored (nohup). A process
 /// started by an MPI launcher (mpirun, srun: OMPI_COMM_WORLD_SIZE, PMIX_RANK or PMI_RANK set)
@@ -29,10 +32,18 @@ std::string signal_name(int signal);
 class Interrupted : public RuntimeError {
  public:
   Interrupted(int signal, std::uint64_t done_draws, std::uint64_t total_draws);
+  /// The same interruption after this rank wrote its piece of the checkpoint in `folder`
+  /// (`done_rows` of `rows` scenario rows of the run are complete in the checkpoint's pieces).
+  Interrupted(const Interrupted& cause, const std::string& folder);
   int signal() const { return signal_; }
+  bool checkpointed() const { return checkpointed_; }
+  std::uint64_t done_draws() const { return done_; }
+  std::uint64_t total_draws() const { return total_; }
 
  private:
   int signal_;
+  std::uint64_t done_, total_;
+  bool checkpointed_ = false;
 };
 
 }  // namespace costsweep::driver

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "driver/interrupt.hpp"
 #include "driver/measures/measure.hpp"
 
 namespace costsweep::driver::detail {
@@ -62,6 +63,11 @@ class RowCollector {
     }
   }
 
+  /// Takes a row this rank owns as done (a resumed run's).
+  void adopt(std::uint64_t row, const io::SummaryRows& results) { rows_.emplace(row, results); }
+  /// The complete rows this rank owns so far.
+  const io::CheckpointRows& rows() const { return rows_; }
+
   /// Collective. The owned rows in row order; throws on every rank if any rank found a NaN.
   io::SummaryRows finish() {
     const auto& base = context_.study.base();
@@ -95,7 +101,7 @@ class RowCollector {
   const BatchContext& context_;
   const mpi::Communicator& comm_;
   std::vector<std::string> names_;
-  std::map<std::uint64_t, io::SummaryRows> rows_;
+  io::CheckpointRows rows_;
   std::string nan_message_;
 };
 
@@ -120,59 +126,88 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   const std::uint64_t block_size = study.job().block_size;
   // Progress counts every pass's draws: one pass where rank 0 keeps them, two where it
   // regenerates them (refining passes, rare, go past the estimate and are clamped).
-  const std::uint64_t rank0_draws =
-      layout.rows * context.n_draws / static_cast<std::uint64_t>(comm.size());
+  RowCheckpoint* checkpoint = context.checkpoint;
+  const auto done = [&](std::uint64_t row) {
+    return checkpoint != nullptr ? checkpoint->done(row) : nullptr;
+  };
+  const std::uint64_t done_rows = checkpoint != nullptr ? checkpoint->done_rows() : 0;
+  const std::uint64_t rank0_draws = (layout.rows - std::min(layout.rows, done_rows)) *
+                                    context.n_draws / static_cast<std::uint64_t>(comm.size());
   const bool rank0_holds = hold(policy, held_bytes(rank0_draws, n_out, true));
-  Progress meter(layout.rows * context.n_draws * (rank0_holds ? 1 : 2), context.progress);
+  Progress meter(
+      (layout.rows - std::min(layout.rows, done_rows)) * context.n_draws * (rank0_holds ? 1 : 2),
+      context.progress);
   BatchContext with_meter = context;
   with_meter.meter = &meter;
   const auto names = input_union(study);
   with_meter.input_names = &names;
   RowCollector collector(with_meter, comm);
-  std::uint64_t done = 0;
-  // Split rows: one collective batch; whether it holds its draws is decided from numbers every
-  // rank knows (an upper bound of any rank's share), so every rank makes the same passes.
-  if (!layout.split_rows.empty()) {
-    const std::uint64_t share =
-        layout.block_major
-            ? std::min(context.n_draws,
-                       (layout.blocks / static_cast<std::uint64_t>(comm.size()) + 1) * block_size)
-            : context.n_draws;
-    BatchContext split = with_meter;
-    split.hold = hold(policy, held_bytes(share, n_out, true) * layout.split_rows.size());
-    collector.absorb(run_batch(split, layout.split_rows, across_ranks(comm), done), true);
-  }
-  // Whole rows: batches of rows whose held draws fit the budget together (or one row at a time,
-  // regenerated, when a row alone does not fit); no communication.
-  constexpr std::size_t kMaxRowsPerBatch = 16;
-  std::vector<std::uint64_t> rows;
-  std::uint64_t bytes = 0;
-  bool batch_holds = true;
-  BatchContext whole = with_meter;
-  const auto flush = [&] {
-    if (rows.empty()) return;
-    whole.hold = batch_holds;
-    collector.absorb(run_batch(whole, rows, stats::local_reductions(), done), false);
-    rows.clear();
-    bytes = 0;
-  };
-  for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
-    if (layout.is_split(row)) continue;
-    const auto [b0, b1] = layout.local_blocks(row);
-    const std::uint64_t local = std::min(b1 * block_size, context.n_draws) - b0 * block_size;
-    const std::uint64_t need =
-        held_bytes(local, n_out, row + context.first_scenario != study.baseline);
-    const bool row_holds = hold(policy, need);
-    if (!rows.empty() && (row_holds != batch_holds || rows.size() == kMaxRowsPerBatch ||
-                          (row_holds && !hold(policy, bytes + need)))) {
-      flush();
+  std::uint64_t done_draws = 0;
+  try {
+    // Split rows: one collective batch of those not done; whether it holds its draws is decided
+    // from numbers every rank knows (an upper bound of any rank's share), so every rank makes
+    // the same passes. Every rank knows the same rows as done (rank 0 read the checkpoint).
+    std::vector<std::uint64_t> split_rows;
+    for (const auto row : layout.split_rows) {
+      if (const auto* results = done(row)) {
+        if (layout.owner(row, comm.size()) == comm.rank()) collector.adopt(row, *results);
+      } else {
+        split_rows.push_back(row);
+      }
     }
-    batch_holds = row_holds;
-    rows.push_back(row);
-    bytes += need;
-    if (!row_holds && rows.size() >= 4) flush();
+    if (!split_rows.empty()) {
+      const std::uint64_t share =
+          layout.block_major
+              ? std::min(context.n_draws,
+                         (layout.blocks / static_cast<std::uint64_t>(comm.size()) + 1) * block_size)
+              : context.n_draws;
+      BatchContext split = with_meter;
+      split.hold = hold(policy, held_bytes(share, n_out, true) * split_rows.size());
+      collector.absorb(run_batch(split, split_rows, across_ranks(comm), done_draws), true);
+      if (checkpoint != nullptr) checkpoint->write_if_due(collector.rows());
+    }
+    // Whole rows: batches of rows whose held draws fit the budget together (or one row at a
+    // time, regenerated, when a row alone does not fit); no communication.
+    constexpr std::size_t kMaxRowsPerBatch = 16;
+    std::vector<std::uint64_t> rows;
+    std::uint64_t bytes = 0;
+    bool batch_holds = true;
+    BatchContext whole = with_meter;
+    const auto flush = [&] {
+      if (rows.empty()) return;
+      whole.hold = batch_holds;
+      collector.absorb(run_batch(whole, rows, stats::local_reductions(), done_draws), false);
+      rows.clear();
+      bytes = 0;
+      if (checkpoint != nullptr) checkpoint->write_if_due(collector.rows());
+    };
+    for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
+      if (layout.is_split(row)) continue;
+      if (const auto* results = done(row)) {
+        collector.adopt(row, *results);
+        continue;
+      }
+      const auto [b0, b1] = layout.local_blocks(row);
+      const std::uint64_t local = std::min(b1 * block_size, context.n_draws) - b0 * block_size;
+      const std::uint64_t need =
+          held_bytes(local, n_out, row + context.first_scenario != study.baseline);
+      const bool row_holds = hold(policy, need);
+      if (!rows.empty() && (row_holds != batch_holds || rows.size() == kMaxRowsPerBatch ||
+                            (row_holds && !hold(policy, bytes + need)))) {
+        flush();
+      }
+      batch_holds = row_holds;
+      rows.push_back(row);
+      bytes += need;
+      if (!row_holds && rows.size() >= 4) flush();
+    }
+    flush();
+  } catch (const Interrupted& e) {
+    // What is complete is kept: this rank's piece, then the interruption goes on.
+    if (checkpoint == nullptr || !checkpoint->enabled()) throw;
+    checkpoint->write_if_due(collector.rows(), signal_name(e.signal()));
+    throw Interrupted(e, checkpoint->folder());
   }
-  flush();
   meter.finish();
   return collector.finish();
 }

@@ -1,8 +1,11 @@
 #include "mpi/communicator.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <thread>
 
 #include "core/errors/errors.hpp"
 
@@ -65,6 +68,20 @@ bool Communicator::all(bool ok) const {
   int local = ok ? 1 : 0, global = 0;
   check(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, comm_), "agree across ranks");
   return global == 1;
+}
+
+bool Communicator::barrier_within(double seconds) const {
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Ibarrier(comm_, &request), "start a barrier");
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(std::max(0.0, seconds));
+  for (;;) {
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "test a barrier");
+    if (done != 0) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 namespace {

@@ -46,6 +46,11 @@ class Communicator {
   std::string broadcast(const std::string& text) const;
   /// Collective. True on every rank when ok is true on every rank.
   bool all(bool ok) const;
+  /// Collective, bounded: waits (polling a non-blocking barrier) until every rank has called it
+  /// or `seconds` have passed; true when every rank did. A rank that never calls it leaves the
+  /// barrier pending: the caller then ends the job (abort). Use a communicator no other
+  /// collective is pending on.
+  bool barrier_within(double seconds) const;
   /// Collective. Elementwise sums, minima or maxima across ranks, in place.
   void sum(std::vector<std::int64_t>& values) const;
   void min(std::vector<double>& values) const;

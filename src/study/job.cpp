@@ -30,6 +30,9 @@ const std::vector<KeyDoc>& job_keys() {
        "memory a rank may use, e.g. 4G or 512M; auto: what Slurm grants, else the cgroup limit or "
        "the available memory shared by the node's ranks"},
       {"job.output", "<job name>.h5", "result file; its folder must exist"},
+      {"job.checkpoint_interval", "300",
+       "seconds between checkpoints of the finished scenarios (<output>.checkpoint/; also on "
+       "SIGTERM, SIGINT, SIGUSR1; run --resume continues); 0: none"},
   };
   static const bool with_measures = [] {
     for (const auto& measure : measure_keys()) {

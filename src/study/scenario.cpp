@@ -151,6 +151,15 @@ void Builder::resolve_job_settings(Job& study) {
                                       "(K, M, G, T: powers of 1024) from 1M");
     }
   }
+  const std::string interval = value_of("job.checkpoint_interval");
+  const auto seconds = detail::parse_number(interval);
+  if (seconds && *seconds >= 0 && *seconds <= 1e7) {
+    study.checkpoint_interval = *seconds;
+  } else {
+    problem("job.checkpoint_interval",
+            "cannot use checkpoint_interval '" + interval +
+                "': expected seconds from 0 (no checkpoints) to 1e7, e.g. 300");
+  }
 }
 
 ModelSetupPtr Builder::resolve_model(const std::string& model_name) {

@@ -77,6 +77,7 @@ struct Job {
   bool save_samples = false;
   std::string statistics = "auto";       ///< auto, memory or streaming (job.statistics)
   std::uint64_t memory_limit_bytes = 0;  ///< job.memory_limit; 0: auto
+  double checkpoint_interval = 300;      ///< job.checkpoint_interval, seconds; 0: no checkpoints
   SensitivitySettings sensitivity;
   std::string output_path;
   /// Every fixed job key in effect (job.*, sensitivity.*: entries, overrides and defaults).

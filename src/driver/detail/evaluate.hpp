@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/statistics/streaming_summary.hpp"
+#include "driver/checkpoint.hpp"
 #include "driver/measures/measure.hpp"
 #include "driver/progress.hpp"
 #include "driver/scenario_stats.hpp"
@@ -33,6 +34,9 @@ struct BatchContext {
   int ranks = 1;          ///< progress of rank 0 times the rank count estimates the job's
   Progress* meter = nullptr;
   const std::vector<std::string>* input_names = nullptr;  ///< the file's inputs (input_union)
+  /// This rank's checkpoint of the round (rows done by a resumed run are not computed again),
+  /// or null.
+  RowCheckpoint* checkpoint = nullptr;
 };
 
 /// The rows' statistics (rows x outputs, in row order) and what each enabled measure keeps of
