@@ -67,6 +67,22 @@ costsweep_prepare() {
   fi
 }
 
+# Runs costsweep (its arguments: the command after the launcher) and ends the job script: with
+# costsweep's exit status, except status 4 (interrupted by Slurm's --signal or a preemption's
+# SIGTERM after writing a checkpoint), where it requeues this job (or array task), which then
+# runs again and resumes (the scripts always pass --resume), and exits 0.
+costsweep_run_or_requeue() {
+  local status=0
+  "$@" || status=$?
+  if ((status == 4)) && [[ -n ${SLURM_JOB_ID:-} ]]; then
+    echo "costsweep: checkpoint written; requeueing job $SLURM_JOB_ID to resume" \
+      "(restart ${SLURM_RESTART_COUNT:-0} so far)" >&2
+    if scontrol requeue "$SLURM_JOB_ID"; then exit 0; fi
+    echo "costsweep: error: scontrol requeue $SLURM_JOB_ID failed; resubmit to resume" >&2
+  fi
+  exit "$status"
+}
+
 # Fills the array costsweep_sbatch_options with the partition, account and extra options.
 costsweep_site_sbatch_options() {
   costsweep_sbatch_options=()

@@ -3,7 +3,10 @@
 #  (a) sbatch --wait slurm/run.sbatch at 2 tasks gives the datasets of a plain 'mpirun -np 2' run,
 #      and passes costsweep's exit status on (2 for a missing job file);
 #  (b) slurm/submit-sweep with 3 shards in arrays of at most 2 (so the second array runs with
-#      SHARD_OFFSET=2) gives, once merged, the datasets of a plain 'mpirun -np 2' run.
+#      SHARD_OFFSET=2) gives, once merged, the datasets of a plain 'mpirun -np 2' run;
+#  (c) a run.sbatch job signalled mid-run as --signal does before the time limit (scancel
+#      --signal=USR1 to its tasks) checkpoints, requeues itself, resumes, and its file equals a
+#      plain 'mpirun -np 2' run's.
 # Compared with h5diff, provenance excluded. Every sbatch and mpirun runs under timeout, the
 # timeouts adding up to well under ctest's 600 s, so the trap always gets to stop Slurm.
 # usage: slurm_paths.sh COSTSWEEP MPIEXEC REPO        (exit 77: cannot run here, skipped)
@@ -100,5 +103,46 @@ else
     -o "$work/plain-sweep.h5" --draws 2000 -q
   same_datasets "$work/plain-sweep.h5" "$work/sweep.h5"
 fi
+echo "== (c) checkpoint, requeue, resume"
+ck_args=(--draws 60000 -q --set job.checkpoint_interval=0.2)
+id=$(timeout 30 sbatch --parsable --ntasks=2 --output="$work/ck-%j.out" --open-mode=append \
+  "$repo/slurm/run.sbatch" "$sweep" "$work/ck.h5" "${ck_args[@]}")
+began=$SECONDS
+until compgen -G "$work/ck.h5.checkpoint/*.ckpt" >/dev/null; do
+  if ((SECONDS - began > 90)) || [[ -f $work/ck.h5 ]]; then
+    echo "FAIL (c): job $id wrote no checkpoint piece in $((SECONDS - began)) s" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+timeout 30 scancel --signal=USR1 "$id"
+echo "signalled job $id after $((SECONDS - began)) s"
+state='' hurried=''
+until [[ $state == COMPLETED ]]; do
+  show=$(scontrol show job "$id")
+  state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$show")
+  # Slurm holds a requeued batch job back for about two minutes: let it start now.
+  if [[ $state == PENDING && -z $hurried ]] && grep -q 'Restarts=[1-9]' <<<"$show"; then
+    scontrol update JobId="$id" StartTime=now && hurried=yes
+  fi
+  if ((SECONDS - began > 240)) || [[ $state =~ ^(FAILED|CANCELLED|TIMEOUT|NODE_FAIL)$ ]]; then
+    echo "FAIL (c): job $id is $state after $((SECONDS - began)) s" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+restarts=$(sed -n 's/.*Restarts=\([0-9]*\).*/\1/p' <<<"$show")
+echo "time: checkpoint, requeue, resume of job $id: $((SECONDS - began)) s ($restarts restart)"
+grep -q "requeueing job $id" "$work"/ck-"$id".out ||
+  { echo "FAIL (c): the log does not say the job was requeued" >&2; exit 1; }
+grep -q "resuming from" "$work"/ck-"$id".out ||
+  { echo "FAIL (c): the log does not say the rerun resumed" >&2; exit 1; }
+if ((restarts < 1)) || [[ -e $work/ck.h5.checkpoint ]]; then
+  echo "FAIL (c): restarts $restarts, checkpoint left: $(ls "$work/ck.h5.checkpoint" 2>&1)" >&2
+  exit 1
+fi
+timed "mpirun -np 2 (checkpointed sweep)" quiet timeout 90 "$mpiexec" -np 2 "$costsweep" run \
+  "$sweep" -o "$work/plain-ck.h5" "${ck_args[@]}"
+same_datasets "$work/plain-ck.h5" "$work/ck.h5"
 timed "slurm-local stop" "$repo/tools/slurm-local" stop --dir "$slurm_dir"
 echo "slurm paths: ok"
