@@ -66,7 +66,8 @@ void print_help() {
          "  costsweep layout                             every dataset a result file can hold\n"
          "  costsweep --help | --version\n\n"
          "exit status: 0 success, 1 runtime failure, 2 usage or configuration error,\n"
-         "3 interrupted (SIGTERM, SIGINT, SIGUSR1)\n\n"
+         "3 interrupted (SIGTERM, SIGINT, SIGUSR1) before any scenario was finished,\n"
+         "4 interrupted after writing a checkpoint (run again with --resume)\n\n"
       << job_options(args)
       << "\njob keys (INI sections [job], [model], [inputs], [sensitivity], [grid], "
          "[scenario.<name>]):\n";
