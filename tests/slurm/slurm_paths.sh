@@ -117,16 +117,27 @@ until compgen -G "$work/ck.h5.checkpoint/*.ckpt" >/dev/null; do
 done
 timeout 30 scancel --signal=USR1 "$id"
 echo "signalled job $id after $((SECONDS - began)) s"
-state='' hurried=''
+state='' ended=''
 until [[ $state == COMPLETED ]]; do
-  show=$(scontrol show job "$id")
-  state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$show")
-  # Slurm holds a requeued batch job back for about two minutes: let it start now.
-  if [[ $state == PENDING && -z $hurried ]] && grep -q 'Restarts=[1-9]' <<<"$show"; then
-    scontrol update JobId="$id" StartTime=now && hurried=yes
+  # While the job is requeued, scontrol may not know it for a moment ("Invalid job id").
+  if ! show=$(scontrol show job "$id" 2>/dev/null); then
+    if ((SECONDS - began > 240)); then
+      echo "FAIL (c): job $id unknown to scontrol after $((SECONDS - began)) s" >&2
+      exit 1
+    fi
+    sleep 0.5
+    continue
   fi
-  if ((SECONDS - began > 240)) || [[ $state =~ ^(FAILED|CANCELLED|TIMEOUT|NODE_FAIL)$ ]]; then
+  state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$show")
+  # While it is requeued the job may show an end state for a moment: only a lasting one fails.
+  if [[ $state =~ ^(FAILED|CANCELLED|TIMEOUT|NODE_FAIL)$ ]]; then
+    ended=${ended:-$SECONDS}
+  else
+    ended=''
+  fi
+  if ((SECONDS - began > 240)) || { [[ -n $ended ]] && ((SECONDS - ended > 15)); }; then
     echo "FAIL (c): job $id is $state after $((SECONDS - began)) s" >&2
+    scontrol show job "$id" >&2 || true
     exit 1
   fi
   sleep 0.5
