@@ -31,7 +31,9 @@ class Writer {
     u64(s.size());
     bytes_.append(s);
   }
-  void raw(const void* p, std::size_t n) { bytes_.append(static_cast<const char*>(p), n); }
+  void raw(const void* p, std::size_t n) {
+    if (n > 0) bytes_.append(static_cast<const char*>(p), n);  // an empty vector's data may be null
+  }
   std::string& bytes() { return bytes_; }
 
  private:
@@ -60,6 +62,7 @@ class Reader {
   }
   void raw(void* p, std::size_t n) {
     need(n);
+    if (n == 0) return;  // an empty vector's data may be null
     std::memcpy(p, bytes_.data() + at_, n);
     at_ += n;
   }
