@@ -10,15 +10,6 @@
 namespace costsweep::driver {
 namespace {
 
-std::string iso_time(double unix_seconds) {
-  const auto seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 double now_unix() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -47,6 +38,15 @@ std::string generation_line(std::uint64_t generation, int ranks, double start_un
 }
 
 }  // namespace
+
+std::string iso_time(double unix_seconds) {
+  const auto seconds = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 io::CheckpointIdentity run_identity(const study::Study& study, std::size_t shard_index,
                                     std::size_t shard_count, const io::Provenance& build) {

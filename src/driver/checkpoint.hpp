@@ -61,6 +61,9 @@ class RowCheckpoint {
   std::chrono::steady_clock::time_point last_;
 };
 
+/// A time as ISO 8601 UTC, e.g. 2026-12-03T12:09:26Z (provenance, checkpoint history).
+std::string iso_time(double unix_seconds);
+
 /// The provenance line of a resumed run: its generations and how each ended.
 std::string resume_history(const CheckpointOptions& options, int ranks);
 

@@ -21,15 +21,6 @@ namespace {
 using detail::input_union;
 using partition::Partition;
 
-std::string iso_time(double unix_seconds) {
-  const auto seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 /// Streams pass 0's blocks of draws into /samples (independent writes, no copy kept): outputs,
 /// and inputs in the columns of the job's input list (NaN where a scenario draws no such input).
 /// Draws below `written` (a stopping rule's earlier rounds) are already in the file.
