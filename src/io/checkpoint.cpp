@@ -11,6 +11,7 @@
 
 #include "core/checksum/sha256.hpp"
 #include "core/errors/errors.hpp"
+#include "core/serial/bytes.hpp"
 #include "io/layout.hpp"
 
 namespace costsweep::io {
@@ -18,67 +19,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-static_assert(std::endian::native == std::endian::little, "checkpoints are little-endian");
-
 constexpr std::string_view kMagic = "costsweep checkpoint 1\n";
 constexpr std::size_t kDigest = 64;  // hex characters of the SHA-256
 
-class Writer {
- public:
-  void u64(std::uint64_t v) { raw(&v, sizeof v); }
-  void f64(double v) { raw(&v, sizeof v); }
-  void str(std::string_view s) {
-    u64(s.size());
-    bytes_.append(s);
-  }
-  void raw(const void* p, std::size_t n) {
-    if (n > 0) bytes_.append(static_cast<const char*>(p), n);  // an empty vector's data may be null
-  }
-  std::string& bytes() { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-class Reader {
- public:
-  Reader(std::string_view bytes, const std::string& path) : bytes_(bytes), path_(path) {}
-  std::uint64_t u64() {
-    std::uint64_t v;
-    raw(&v, sizeof v);
-    return v;
-  }
-  double f64() {
-    double v;
-    raw(&v, sizeof v);
-    return v;
-  }
-  std::string str() {
-    const auto n = u64();
-    need(n);
-    std::string s(bytes_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
-  void raw(void* p, std::size_t n) {
-    need(n);
-    if (n == 0) return;  // an empty vector's data may be null
-    std::memcpy(p, bytes_.data() + at_, n);
-    at_ += n;
-  }
-  bool done() const { return at_ == bytes_.size(); }
-  [[noreturn]] void fail(const std::string& why) const {
-    throw InputError("cannot use checkpoint '" + path_ + "': " + why);
-  }
-
- private:
-  void need(std::uint64_t n) const {
-    if (n > bytes_.size() - at_) fail("it ends early (a write that was cut short?)");
-  }
-  std::string_view bytes_;
-  const std::string& path_;
-  std::size_t at_ = 0;
-};
+using serial::ByteReader;
+using serial::ByteWriter;
 
 /// The per-row datasets of the layout, in its order: what a row's results are.
 std::vector<const DatasetSpec*> row_datasets() {
@@ -106,7 +51,7 @@ void sync_path(const std::string& path, int flags, const std::string& what) {
 std::string checkpoint_folder(const std::string& output) { return output + ".checkpoint"; }
 
 std::string encode_checkpoint(const CheckpointPiece& piece, const CheckpointRows& rows) {
-  Writer w;
+  ByteWriter w;
   w.raw(kMagic.data(), kMagic.size());
   w.u64(piece.identity.size());
   for (const auto& [key, value] : piece.identity) {
@@ -144,7 +89,7 @@ std::string encode_checkpoint(const CheckpointPiece& piece, const CheckpointRows
 }
 
 CheckpointPiece decode_checkpoint(const std::string& bytes, const std::string& path) {
-  Reader check(bytes, path);
+  ByteReader check(bytes, "checkpoint '" + path + "'");
   if (bytes.compare(0, kMagic.size(), kMagic) != 0) {
     check.fail("it is not a costsweep checkpoint of this format (" +
                std::string(kMagic.substr(0, kMagic.size() - 1)) + ")");
@@ -154,7 +99,7 @@ CheckpointPiece decode_checkpoint(const std::string& bytes, const std::string& p
   if (sha256_hex(body) != std::string_view(bytes).substr(body.size())) {
     check.fail("its SHA-256 does not match its contents (damaged or cut short); remove it");
   }
-  Reader r(body.substr(kMagic.size()), path);
+  ByteReader r(body.substr(kMagic.size()), "checkpoint '" + path + "'");
   CheckpointPiece piece;
   const auto n_fields = r.u64();
   for (std::uint64_t i = 0; i < n_fields; ++i) {

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "core/errors/errors.hpp"
 #include "core/statistics/quantile.hpp"
 
 namespace costsweep::stats {
@@ -270,6 +271,79 @@ TEST(StreamingSummaryTest, HoldModeCountingPagesOfLargeDatasetsEqualsSortedValue
       }
     }
   }
+}
+
+/// Through a checkpoint in the middle of every pass: a third of each dataset's values fed, the
+/// state saved and loaded back (an interrupted run resuming), a third fed by a second process
+/// that starts from the loaded state with the pass cleared, the last third by the first; the
+/// two merged, then the pass ends.
+std::vector<DatasetSummary> run_through_checkpoints(const std::vector<Data>& data,
+                                                    std::uint64_t budget, int* passes) {
+  std::vector<DatasetShape> shapes;
+  for (const auto& d : data) shapes.push_back({d.values.size(), !d.baseline.empty()});
+  StreamingSummary summary(shapes, kLevels, false, budget);
+  const auto feed = [&](StreamingSummary& into, std::size_t part) {
+    for (std::size_t d = 0; d < data.size(); ++d) {
+      const std::size_t n = data[d].values.size();
+      const std::size_t from = n * part / 3, to = n * (part + 1) / 3;
+      if (to > from) {
+        into.add(d, data[d].values.data() + from,
+                 data[d].baseline.empty() ? nullptr : data[d].baseline.data() + from, to - from);
+      }
+    }
+  };
+  const auto reload = [](const StreamingSummary& from) {
+    EXPECT_TRUE(from.can_save());
+    serial::ByteWriter out;
+    from.save(out);
+    serial::ByteReader in(out.bytes(), "test state");
+    auto loaded = StreamingSummary::load(in);
+    EXPECT_TRUE(in.done());
+    return loaded;
+  };
+  while (summary.needs_pass()) {
+    feed(summary, 0);
+    summary = reload(summary);
+    auto other = reload(summary);
+    other.clear_pass();
+    feed(other, 1);
+    feed(summary, 2);
+    summary.merge(reload(other));
+    summary.end_pass(local_reductions());
+  }
+  *passes = summary.pass();
+  return summary.results();
+}
+
+TEST(StreamingSummaryTest, SavedLoadedAndMergedMidPassEqualsSortedValues) {
+  const auto data = awkward_datasets();
+  // The default budget (two passes), and budgets that force refining passes by counting.
+  for (const std::uint64_t budget :
+       {StreamingSummary::kDefaultCandidateBudget, std::uint64_t{0}, std::uint64_t{4}}) {
+    int passes = 0;
+    const auto results = run_through_checkpoints(data, budget, &passes);
+    EXPECT_GE(passes, 2);
+    for (std::size_t d = 0; d < data.size(); ++d) {
+      expect_same_bits(results[d], reference(data[d]),
+                       "budget " + std::to_string(budget) + " dataset " + std::to_string(d));
+    }
+  }
+}
+
+TEST(StreamingSummaryTest, RefusesToMergeDifferentPassesAndDamagedState) {
+  const std::vector<DatasetShape> shapes = {{10, false}};
+  StreamingSummary a(shapes, kLevels, false), b(shapes, kLevels, false);
+  const std::vector<double> values(10, 1.5);
+  a.add(0, values.data(), nullptr, values.size());
+  a.end_pass(local_reductions());
+  EXPECT_THROW(a.merge(b), InputError);
+  serial::ByteWriter out;
+  a.save(out);
+  const std::string cut = out.bytes().substr(0, out.bytes().size() / 2);
+  serial::ByteReader in(cut, "test state");
+  EXPECT_THROW(StreamingSummary::load(in), InputError);
+  StreamingSummary held(shapes, kLevels, true);
+  EXPECT_FALSE(held.can_save());
 }
 
 TEST(StreamingSummaryTest, NaNValuesAreCountedAndGiveNoQuantiles) {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <span>
 
+#include "core/errors/errors.hpp"
 #include "core/statistics/quantile.hpp"
 #include "core/statistics/selection.hpp"
 
@@ -564,6 +565,228 @@ std::vector<DatasetSummary> StreamingSummary::results() const {
     out[d].quantiles[level] = lerp(lower.value, s.requests[i + 1].value, position.weight);
   }
   return out;
+}
+
+namespace {
+
+void save_first(const FirstPass& f, serial::ByteWriter& out) {
+  out.i64(f.count);
+  out.i64(f.n_nan);
+  out.i64(f.n_inf);
+  const auto state = f.sum.state();
+  out.raw(state.data(), sizeof state);
+  out.f64(f.min);
+  out.f64(f.max);
+}
+
+ExactSum load_sum(serial::ByteReader& in) {
+  std::array<std::int64_t, kState> state{};
+  in.raw(state.data(), sizeof state);
+  return ExactSum::from_state(state);
+}
+
+FirstPass load_first(serial::ByteReader& in) {
+  FirstPass f;
+  f.count = in.i64();
+  f.n_nan = in.i64();
+  f.n_inf = in.i64();
+  f.sum = load_sum(in);
+  f.min = in.f64();
+  f.max = in.f64();
+  return f;
+}
+
+void save_sum(const ExactSum& sum, serial::ByteWriter& out) {
+  const auto state = sum.state();
+  out.raw(state.data(), sizeof state);
+}
+
+}  // namespace
+
+bool StreamingSummary::can_save() const noexcept { return !impl_->hold; }
+
+StreamingSummary::StreamingSummary(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+void StreamingSummary::save(serial::ByteWriter& out) const {
+  const Impl& s = *impl_;
+  if (s.hold) throw RuntimeError("a summary that holds its values cannot be saved");
+  out.u64(s.shapes.size());
+  for (const auto& shape : s.shapes) {
+    out.u64(shape.n_total);
+    out.u64(shape.paired ? 1 : 0);
+    out.u64(shape.n_local);
+  }
+  out.vec(s.levels);
+  out.u64(s.budget);
+  out.i64(s.pass);
+  out.u64(s.done ? 1 : 0);
+  for (std::size_t d = 0; d < s.shapes.size(); ++d) {
+    save_first(s.value[d], out);
+    save_first(s.diff[d], out);
+    save_sum(s.dev_value[d], out);
+    save_sum(s.dev_diff[d], out);
+  }
+  out.vec(s.mean_value);
+  out.vec(s.mean_diff);
+  out.u64(s.pages.size());
+  for (const auto& page : s.pages) {
+    out.vec(page.page_of);
+    out.vec(page.counts);
+  }
+  out.u64(s.requests.size());
+  for (const auto& r : s.requests) {
+    out.u64(r.dataset);
+    out.u64(r.prefix);
+    out.i64(r.bits);
+    out.u64(r.rank);
+    out.u64(r.count);
+    out.u64(r.resolved ? 1 : 0);
+    out.f64(r.value);
+  }
+  out.u64(s.groups.size());
+  for (const auto& g : s.groups) {
+    out.u64(g.dataset);
+    out.u64(g.prefix);
+    out.i64(g.bits);
+    out.u64(g.count);
+    out.u64(g.collect ? 1 : 0);
+    out.vec(g.keys);
+    out.vec(g.hist);
+  }
+  for (const auto& mine : s.groups_of) {
+    std::vector<std::uint64_t> groups(mine.begin(), mine.end());
+    out.vec(groups);
+  }
+}
+
+StreamingSummary StreamingSummary::load(serial::ByteReader& in) {
+  const auto n = in.u64();
+  if (n > in.left() / 24) in.fail("its summary has an impossible size (damaged)");
+  std::vector<DatasetShape> shapes(n);
+  for (auto& shape : shapes) {
+    shape.n_total = in.u64();
+    shape.paired = in.u64() != 0;
+    shape.n_local = in.u64();
+  }
+  auto levels = in.vec<double>();
+  const auto budget = in.u64();
+  auto impl = std::make_unique<Impl>(std::move(shapes), std::move(levels), false, budget);
+  Impl& s = *impl;
+  s.pass = static_cast<int>(in.i64());
+  s.done = in.u64() != 0;
+  for (std::size_t d = 0; d < n; ++d) {
+    s.value[d] = load_first(in);
+    s.diff[d] = load_first(in);
+    s.dev_value[d] = load_sum(in);
+    s.dev_diff[d] = load_sum(in);
+  }
+  s.mean_value = in.vec<double>();
+  s.mean_diff = in.vec<double>();
+  const auto n_pages = in.u64();
+  if (n_pages != 0 && n_pages != n) in.fail("its summary's histograms do not match (damaged)");
+  s.pages.resize(n_pages);
+  for (auto& page : s.pages) {
+    page.page_of = in.vec<std::int32_t>();
+    page.counts = in.vec<std::uint64_t>();
+  }
+  const auto n_requests = in.u64();
+  if (n_requests > in.left() / 56) in.fail("its summary has an impossible size (damaged)");
+  s.requests.resize(n_requests);
+  for (auto& r : s.requests) {
+    r.dataset = in.u64();
+    r.prefix = in.u64();
+    r.bits = static_cast<int>(in.i64());
+    r.rank = in.u64();
+    r.count = in.u64();
+    r.resolved = in.u64() != 0;
+    r.value = in.f64();
+  }
+  const auto n_groups = in.u64();
+  if (n_groups > in.left() / 56) in.fail("its summary has an impossible size (damaged)");
+  s.groups.resize(n_groups);
+  for (auto& g : s.groups) {
+    g.dataset = in.u64();
+    g.prefix = in.u64();
+    g.bits = static_cast<int>(in.i64());
+    g.count = in.u64();
+    g.collect = in.u64() != 0;
+    g.keys = in.vec<std::uint64_t>();
+    g.hist = in.vec<std::uint64_t>();
+  }
+  for (auto& mine : s.groups_of) {
+    const auto groups = in.vec<std::uint64_t>();
+    for (const auto g : groups) {
+      if (g >= n_groups) in.fail("its summary names a group it does not hold (damaged)");
+      mine.push_back(static_cast<std::size_t>(g));
+    }
+  }
+  return StreamingSummary(std::move(impl));
+}
+
+void StreamingSummary::merge(const StreamingSummary& other) {
+  Impl& s = *impl_;
+  const Impl& o = *other.impl_;
+  const bool same = !s.hold && !o.hold && s.pass == o.pass && s.done == o.done &&
+                    s.shapes.size() == o.shapes.size() && s.groups.size() == o.groups.size() &&
+                    s.pages.size() == o.pages.size();
+  if (!same) throw InputError("cannot merge summaries of different passes or datasets");
+  const std::size_t n = s.shapes.size();
+  if (s.pass == 0) {
+    for (std::size_t d = 0; d < n; ++d) {
+      s.value[d].merge(o.value[d]);
+      s.diff[d].merge(o.diff[d]);
+      const auto& from = o.pages[d];
+      if (from.page_of.empty()) continue;
+      for (std::size_t t = 0; t < kPages; ++t) {
+        if (from.page_of[t] < 0) continue;
+        // Adding each count through add() would allocate the page here; add the bins directly.
+        auto& to = s.pages[d];
+        if (to.page_of.empty()) to.page_of.assign(kPages, -1);
+        if (to.page_of[t] < 0) {
+          to.page_of[t] = static_cast<std::int32_t>(to.counts.size() / kPageBins);
+          to.counts.resize(to.counts.size() + kPageBins, 0);
+        }
+        const auto src = static_cast<std::size_t>(from.page_of[t]) * kPageBins;
+        const auto dst = static_cast<std::size_t>(to.page_of[t]) * kPageBins;
+        for (std::size_t b = 0; b < kPageBins; ++b) to.counts[dst + b] += from.counts[src + b];
+      }
+    }
+    return;
+  }
+  if (s.pass == 1) {
+    for (std::size_t d = 0; d < n; ++d) {
+      s.dev_value[d].merge(o.dev_value[d]);
+      s.dev_diff[d].merge(o.dev_diff[d]);
+    }
+  }
+  for (std::size_t g = 0; g < s.groups.size(); ++g) {
+    auto& to = s.groups[g];
+    const auto& from = o.groups[g];
+    if (to.prefix != from.prefix || to.bits != from.bits || to.hist.size() != from.hist.size()) {
+      throw InputError("cannot merge summaries of different passes or datasets");
+    }
+    to.keys.insert(to.keys.end(), from.keys.begin(), from.keys.end());
+    for (std::size_t b = 0; b < to.hist.size(); ++b) to.hist[b] += from.hist[b];
+  }
+}
+
+void StreamingSummary::clear_pass() {
+  Impl& s = *impl_;
+  const std::size_t n = s.shapes.size();
+  if (s.pass == 0) {
+    s.value.assign(n, FirstPass{});
+    s.diff.assign(n, FirstPass{});
+    s.pages.assign(s.pages.size(), PageHistogram{});
+    return;
+  }
+  if (s.pass == 1) {
+    s.dev_value.assign(n, ExactSum{});
+    s.dev_diff.assign(n, ExactSum{});
+  }
+  for (auto& g : s.groups) {
+    g.keys.clear();
+    std::fill(g.hist.begin(), g.hist.end(), 0);
+  }
 }
 
 std::uint64_t StreamingSummary::state_bytes() const noexcept {

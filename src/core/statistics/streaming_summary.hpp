@@ -25,6 +25,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/serial/bytes.hpp"
 #include "core/statistics/summary.hpp"
 
 namespace costsweep::stats {
@@ -86,6 +87,21 @@ class StreamingSummary {
   /// After the last pass (needs_pass() false): one summary per dataset.
   std::vector<DatasetSummary> results() const;
 
+  /// Checkpoints, in streaming mode (not hold) between add() calls: the whole state, i.e. what
+  /// the passes before decided (the same on every process) and this process's partial of the
+  /// current pass.
+  bool can_save() const noexcept;
+  void save(serial::ByteWriter& out) const;
+  /// A saved state; throws InputError (through `in`) when the bytes are not one.
+  static StreamingSummary load(serial::ByteReader& in);
+  /// Adds the partial of another process (or of an interrupted run) over other values of the
+  /// same datasets in the same pass, as if they had been fed here: exact, in any order.
+  /// Throws InputError when the two are not in the same pass of the same datasets.
+  void merge(const StreamingSummary& other);
+  /// Forgets the current pass's values, keeping what the passes before decided: the state of a
+  /// process that has fed nothing of this pass yet.
+  void clear_pass();
+
   /// Bytes of state this object holds now (for the memory accounting of a run).
   std::uint64_t state_bytes() const noexcept;
   /// Datasets of at least 2^20 values in total: hold mode counts their pages too (at most
@@ -101,6 +117,7 @@ class StreamingSummary {
 
  private:
   struct Impl;
+  explicit StreamingSummary(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
