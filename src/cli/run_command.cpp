@@ -160,11 +160,15 @@ std::tuple<std::string, int, std::string> open_checkpoint(const JobArguments& ar
 int stopped_status(const driver::Interrupted& e, const driver::CheckpointOptions& checkpoint,
                    std::size_t rows, int rank) {
   std::size_t done = 0;
+  std::string middle;
   bool kept = false;
   try {
     kept = !io::checkpoint_pieces(checkpoint.folder).empty();
-    if (kept && rank == 0)
-      done = driver::load_checkpoint(checkpoint.folder, checkpoint.identity)->rows.size();
+    if (kept && rank == 0) {
+      const auto merged = driver::load_checkpoint(checkpoint.folder, checkpoint.identity);
+      done = merged->rows.size();
+      middle = driver::in_the_middle(*merged);
+    }
   } catch (const Error& error) {
     if (rank == 0) std::fprintf(stderr, "costsweep: warning: %s\n", error.what());
   }
@@ -181,7 +185,8 @@ int stopped_status(const driver::Interrupted& e, const driver::CheckpointOptions
     return driver::kInterruptedStatus;
   }
   if (rank == 0) {
-    std::fprintf(stderr, "costsweep: %s; %zu of %zu scenarios done\n", e.what(), done, rows);
+    std::fprintf(stderr, "costsweep: %s; %zu of %zu scenarios done%s\n", e.what(), done, rows,
+                 middle.c_str());
   }
   return driver::kCheckpointedStatus;
 }
@@ -255,9 +260,9 @@ int command_run(int argc, char** argv) {
     checkpoint.resumed = std::make_shared<io::CheckpointPiece>(
         io::decode_checkpoint(resumed, checkpoint.folder + " (as rank 0 read it)"));
     if (comm.rank() == 0) {
-      std::fprintf(stderr, "costsweep: resuming from %s: %zu of %zu scenarios done\n",
+      std::fprintf(stderr, "costsweep: resuming from %s: %zu of %zu scenarios done%s\n",
                    checkpoint.folder.c_str(), checkpoint.resumed->rows.size(),
-                   range.last - range.first);
+                   range.last - range.first, driver::in_the_middle(*checkpoint.resumed).c_str());
     }
   }
   if (!checkpoints) checkpoint.folder.clear();

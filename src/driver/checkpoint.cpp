@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "core/errors/errors.hpp"
@@ -35,6 +36,68 @@ std::string read_bytes(const std::string& path) {
 std::string generation_line(std::uint64_t generation, int ranks, double start_unix) {
   return "generation " + std::to_string(generation) + ": " + std::to_string(ranks) +
          (ranks == 1 ? " rank" : " ranks") + " from " + iso_time(start_unix);
+}
+
+bool overlaps(const std::vector<io::BlockSpan>& a, const std::vector<io::BlockSpan>& b) {
+  for (const auto& [a0, a1] : a) {
+    for (const auto& [b0, b1] : b) {
+      if (a0 < b1 && b0 < a1) return true;
+    }
+  }
+  return false;
+}
+
+/// The states of one batch (the same rows) that can be merged (see load_checkpoint), into out.
+void choose_batch(const std::vector<const io::SplitPiece*>& all, std::vector<io::SplitPiece>& out) {
+  std::uint64_t pass = 0;
+  for (const auto* split : all) pass = std::max(pass, split->pass);
+  std::vector<const io::SplitPiece*> at_pass;
+  for (const auto* split : all) {
+    if (split->pass == pass) at_pass.push_back(split);
+  }
+  std::stable_sort(at_pass.begin(), at_pass.end(), [](const auto* a, const auto* b) {
+    return a->generation != b->generation ? a->generation > b->generation : a->rank < b->rank;
+  });
+  std::vector<io::SplitPiece> chosen;
+  bool measures = pass == 0;
+  for (const auto* split : at_pass) {
+    bool fits = split->done.size() == split->rows.size();
+    for (const auto& kept : chosen) {
+      for (std::size_t i = 0; fits && i < split->done.size(); ++i) {
+        fits = !overlaps(split->done[i], kept.done[i]);
+      }
+    }
+    if (!fits) continue;
+    chosen.push_back(*split);
+    measures = measures || split->measures_complete;
+  }
+  if (!measures) {
+    // Past pass 0 the measures' whole rows are in their owners' pieces: any piece past pass 0
+    // holds the same, whichever pass it reached.
+    for (const auto* split : all) {
+      if (!split->measures_complete) continue;
+      io::SplitPiece donor = *split;
+      donor.summary.clear();
+      for (auto& spans : donor.done) spans.clear();
+      chosen.push_back(std::move(donor));
+      measures = true;
+      break;
+    }
+  }
+  if (!measures) return;  // the measures' state is lost: the batch starts over
+  for (auto& split : chosen) out.push_back(std::move(split));
+}
+
+/// The split-batch states of the pieces at the union's draws that can be merged, batch by
+/// batch, into merged.split.
+void choose_split(const std::vector<io::CheckpointPiece>& pieces, io::CheckpointPiece& merged) {
+  std::map<std::pair<std::vector<std::uint64_t>, std::uint64_t>, std::vector<const io::SplitPiece*>>
+      batches;
+  for (const auto& piece : pieces) {
+    if (piece.n_draws != merged.n_draws) continue;
+    for (const auto& split : piece.split) batches[{split.rows, split.block_size}].push_back(&split);
+  }
+  for (const auto& [key, all] : batches) choose_batch(all, merged.split);
 }
 
 }  // namespace
@@ -94,6 +157,7 @@ std::shared_ptr<io::CheckpointPiece> load_checkpoint(const std::string& folder,
   merged->identity = identity;
   for (const auto& piece : pieces) merged->n_draws = std::max(merged->n_draws, piece.n_draws);
   bool first = true;
+  choose_split(pieces, *merged);
   for (auto& piece : pieces) {
     if (first || piece.generation > merged->generation) {
       merged->generation = piece.generation;
@@ -132,14 +196,42 @@ std::uint64_t RowCheckpoint::done_rows() const {
   return resumed && resumed->n_draws == piece_.n_draws ? resumed->rows.size() : 0;
 }
 
+bool RowCheckpoint::due() const {
+  return enabled() && options_.interval_seconds > 0 &&
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() >=
+             options_.interval_seconds;
+}
+
 void RowCheckpoint::write_if_due(const io::CheckpointRows& rows, const std::string& stopped_by) {
-  if (!enabled() || rows.empty()) return;  // nothing finished: nothing to keep
-  const auto now = std::chrono::steady_clock::now();
-  if (stopped_by.empty() &&
-      (options_.interval_seconds <= 0 ||
-       std::chrono::duration<double>(now - last_).count() < options_.interval_seconds)) {
-    return;
+  if (!stopped_by.empty() || due()) write(rows, stopped_by);
+}
+
+void RowCheckpoint::write_now(const io::CheckpointRows& rows, const std::string& stopped_by) {
+  write(rows, stopped_by);
+}
+
+void RowCheckpoint::set_split(io::SplitPiece split) {
+  split.generation = piece_.generation;
+  split.rank = piece_.rank;
+  piece_.split = {std::move(split)};
+}
+
+void RowCheckpoint::clear_split() { piece_.split.clear(); }
+
+std::vector<const io::SplitPiece*> RowCheckpoint::resumed_split(
+    const std::vector<std::uint64_t>& rows, std::uint64_t block_size) const {
+  const auto& resumed = options_.resumed;
+  std::vector<const io::SplitPiece*> out;
+  if (!resumed || resumed->n_draws != piece_.n_draws) return out;
+  for (const auto& split : resumed->split) {
+    if (split.rows == rows && split.block_size == block_size) out.push_back(&split);
   }
+  return out;
+}
+
+void RowCheckpoint::write(const io::CheckpointRows& rows, const std::string& stopped_by) {
+  // Nothing finished and nothing in the middle: nothing to keep.
+  if (!enabled() || (rows.empty() && piece_.split.empty())) return;
   piece_.written_unix = now_unix();
   io::CheckpointPiece piece = piece_;
   piece.history += stopped_by.empty()
@@ -150,12 +242,39 @@ void RowCheckpoint::write_if_due(const io::CheckpointRows& rows, const std::stri
   last_ = std::chrono::steady_clock::now();
 }
 
+std::string in_the_middle(const io::CheckpointPiece& merged) {
+  std::size_t rows = 0;
+  std::uint64_t covered = 0, total = 0, pass = 0;
+  std::vector<const std::vector<std::uint64_t>*> seen;
+  for (const auto& split : merged.split) {
+    if (split.block_size == 0 || split.summary.empty()) continue;
+    const std::uint64_t row_blocks = (merged.n_draws + split.block_size - 1) / split.block_size;
+    if (std::find_if(seen.begin(), seen.end(), [&](const auto* r) { return *r == split.rows; }) ==
+        seen.end()) {
+      seen.push_back(&split.rows);
+      rows += split.rows.size();
+      total += row_blocks * split.rows.size();
+      pass = std::max(pass, split.pass);
+    }
+    for (const auto& spans : split.done) {
+      for (const auto& [first, last] : spans) covered += last - first;
+    }
+  }
+  if (rows == 0 || total == 0) return {};
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "; %zu more in the middle of %s draws (pass %llu, %.0f%% of it done)", rows,
+                rows == 1 ? "its" : "their", static_cast<unsigned long long>(pass),
+                100.0 * static_cast<double>(covered) / static_cast<double>(total));
+  return text;
+}
+
 std::string resume_history(const CheckpointOptions& options, int ranks) {
   if (!options.resumed) return {};
   return options.resumed->history +
          generation_line(options.resumed->generation + 1, ranks, options.start_unix) +
-         ", resumed with " + std::to_string(options.resumed->rows.size()) +
-         " scenario rows done, completed";
+         ", resumed with " + std::to_string(options.resumed->rows.size()) + " scenario rows done" +
+         in_the_middle(*options.resumed) + ", completed";
 }
 
 }  // namespace costsweep::driver

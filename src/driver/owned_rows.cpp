@@ -44,7 +44,7 @@ class RowCollector {
     for (const auto row : batch.rows) {
       owners.push_back(split ? context_.layout.owner(row, comm_.size()) : comm_.rank());
     }
-    if (split) {
+    if (split && !batch.measures_reduced) {
       for (std::size_t k = 0; k < batch.measures.size(); ++k) {
         batch.measures[k]->reduce(run, batch.rows, owners, batch.states[k], comm_);
       }
@@ -142,6 +142,20 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
   const auto names = input_union(study);
   with_meter.input_names = &names;
   RowCollector collector(with_meter, comm);
+  // A batch's state in the middle of its draws goes into this rank's piece, written now or,
+  // on a signal, below; a complete batch's rows replace it.
+  if (checkpoint != nullptr && checkpoint->enabled()) {
+    with_meter.save_split = [&](io::SplitPiece piece, bool write_now) {
+      checkpoint->set_split(std::move(piece));
+      if (write_now) checkpoint->write_now(collector.rows());
+    };
+  }
+  const auto absorb = [&](Batch batch, bool split) {
+    collector.absorb(std::move(batch), split);
+    if (checkpoint == nullptr) return;
+    checkpoint->clear_split();
+    checkpoint->write_if_due(collector.rows());
+  };
   std::uint64_t done_draws = 0;
   try {
     // Split rows: one collective batch of those not done; whether it holds its draws is decided
@@ -162,9 +176,12 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
                          (layout.blocks / static_cast<std::uint64_t>(comm.size()) + 1) * block_size)
               : context.n_draws;
       BatchContext split = with_meter;
-      split.hold = hold(policy, held_bytes(share, n_out, true) * split_rows.size());
-      collector.absorb(run_batch(split, split_rows, across_ranks(comm), done_draws), true);
-      if (checkpoint != nullptr) checkpoint->write_if_due(collector.rows());
+      split.split = &comm;
+      // A batch resumed from the middle of its draws regenerates them, as it did then.
+      split.hold =
+          hold(policy, held_bytes(share, n_out, true) * split_rows.size()) &&
+          (checkpoint == nullptr || checkpoint->resumed_split(split_rows, block_size).empty());
+      absorb(run_batch(split, split_rows, across_ranks(comm), done_draws), true);
     }
     // Whole rows: batches of rows whose held draws fit the budget together (or one row at a
     // time, regenerated, when a row alone does not fit); no communication.
@@ -175,11 +192,11 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
     BatchContext whole = with_meter;
     const auto flush = [&] {
       if (rows.empty()) return;
-      whole.hold = batch_holds;
-      collector.absorb(run_batch(whole, rows, stats::local_reductions(), done_draws), false);
+      whole.hold = batch_holds &&
+                   (checkpoint == nullptr || checkpoint->resumed_split(rows, block_size).empty());
+      absorb(run_batch(whole, rows, stats::local_reductions(), done_draws), false);
       rows.clear();
       bytes = 0;
-      if (checkpoint != nullptr) checkpoint->write_if_due(collector.rows());
     };
     for (std::uint64_t row = layout.owned_first; row < layout.owned_last; ++row) {
       if (layout.is_split(row)) continue;

@@ -16,9 +16,9 @@ Progress::Progress(std::uint64_t total_draws, bool enabled, std::FILE* stream)
       start_(Clock::now()),
       last_(start_) {}
 
-void Progress::update(std::uint64_t done_draws) {
+void Progress::update(std::uint64_t done_draws, bool check_signal) {
   // Every block of draws passes here: where a rank notices SIGTERM, SIGINT or SIGUSR1.
-  if (const int signal = pending_signal(); signal != 0) {
+  if (const int signal = check_signal ? pending_signal() : 0; signal != 0) {
     throw Interrupted(signal, std::min(done_draws, total_), total_);
   }
   if (!enabled_) return;

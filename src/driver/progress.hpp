@@ -13,7 +13,10 @@ class Progress {
   Progress(std::uint64_t total_draws, bool enabled, std::FILE* stream = stderr);
   /// Reports that about done_draws of the whole job are finished; prints at most once per
   /// interval (0.2 s on a terminal, 10 s in a log).
-  void update(std::uint64_t done_draws);
+  /// Throws Interrupted when a signal is pending, unless check_signal is false (a split batch
+  /// that checkpoints notices signals where its ranks agree).
+  void update(std::uint64_t done_draws, bool check_signal = true);
+  std::uint64_t total() const { return total_; }
   /// Prints the final line.
   void finish();
 

@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "costsweep checkpoint 1\n";
+constexpr std::string_view kMagic = "costsweep checkpoint 2\n";
 constexpr std::size_t kDigest = 64;  // hex characters of the SHA-256
 
 using serial::ByteReader;
@@ -83,6 +83,26 @@ std::string encode_checkpoint(const CheckpointPiece& piece, const CheckpointRows
       }
     }
   }
+  w.u64(piece.split.size());
+  for (const auto& split : piece.split) {
+    w.u64(split.generation);
+    w.u64(static_cast<std::uint64_t>(split.rank));
+    w.u64(split.block_size);
+    w.vec(split.rows);
+    w.u64(split.pass);
+    w.u64(split.done.size());
+    for (const auto& spans : split.done) {
+      w.u64(spans.size());
+      for (const auto& [first, last] : spans) {
+        w.u64(first);
+        w.u64(last);
+      }
+    }
+    w.str(split.summary);
+    w.u64(split.measures.size());
+    for (const auto& m : split.measures) w.str(m);
+    w.u64(split.measures_complete ? 1 : 0);
+  }
   const std::string digest = sha256_hex(w.bytes());
   w.raw(digest.data(), digest.size());
   return std::move(w.bytes());
@@ -139,6 +159,37 @@ CheckpointPiece decode_checkpoint(const std::string& bytes, const std::string& p
       }
     }
     if (!piece.rows.emplace(row, std::move(results)).second) r.fail("it lists a row twice");
+  }
+  const auto n_split = r.u64();
+  if (n_split > r.left() / 64) r.fail("its split state has an impossible size (damaged)");
+  for (std::uint64_t k = 0; k < n_split; ++k) {
+    SplitPiece split;
+    split.generation = r.u64();
+    split.rank = static_cast<int>(r.u64());
+    split.block_size = r.u64();
+    split.rows = r.vec<std::uint64_t>();
+    split.pass = r.u64();
+    const auto n_done = r.u64();
+    if (n_done != split.rows.size()) r.fail("its split state does not match its rows (damaged)");
+    for (std::uint64_t i = 0; i < n_done; ++i) {
+      const auto n_spans = r.u64();
+      if (n_spans > r.left() / 16) r.fail("its split state has an impossible size (damaged)");
+      std::vector<BlockSpan> spans;
+      for (std::uint64_t j = 0; j < n_spans; ++j) {
+        const auto first = r.u64();
+        const auto last = r.u64();
+        spans.emplace_back(first, last);
+      }
+      split.done.push_back(std::move(spans));
+    }
+    split.summary = r.str();
+    const auto n_measures = r.u64();
+    if (n_measures != split.rows.size() && n_measures != 0) {
+      r.fail("its split state does not match its rows (damaged)");
+    }
+    for (std::uint64_t i = 0; i < n_measures; ++i) split.measures.push_back(r.str());
+    split.measures_complete = r.u64() != 0;
+    piece.split.push_back(std::move(split));
   }
   if (!r.done()) r.fail("it has bytes after its rows (damaged)");
   return piece;

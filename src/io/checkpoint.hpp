@@ -23,6 +23,26 @@ namespace costsweep::io {
 /// What makes two runs' rows interchangeable, as named fields ("seed" = "1", "job sha256" = ..).
 using CheckpointIdentity = std::vector<std::pair<std::string, std::string>>;
 
+/// Blocks [first, last) of a scenario row's draws.
+using BlockSpan = std::pair<std::uint64_t, std::uint64_t>;
+
+/// A batch of scenario rows split between ranks (e.g. the one scenario of a run), as one rank
+/// left it in the middle of its draws: which blocks of draws of the current pass its state
+/// covers, and that state. Pieces of the same pass whose blocks do not overlap merge.
+struct SplitPiece {
+  std::uint64_t generation = 0;  ///< of the piece it came from
+  int rank = 0;                  ///< of the piece it came from
+  std::uint64_t block_size = 0;
+  std::vector<std::uint64_t> rows;           ///< the batch's rows
+  std::uint64_t pass = 0;                    ///< the pass over the draws it is in
+  std::vector<std::vector<BlockSpan>> done;  ///< per row: blocks of this pass its state covers
+  std::string summary;  ///< the statistics' state (stats::StreamingSummary::save); "" none
+  /// Per row, the measures' state (driver/evaluate.cpp's encoding): in pass 0 this rank's
+  /// partial over its done blocks; later, complete on the row's owner and "" elsewhere.
+  std::vector<std::string> measures;
+  bool measures_complete = false;  ///< pass > 0: the measures' states are whole rows'
+};
+
 /// One rank's piece.
 struct CheckpointPiece {
   CheckpointIdentity identity;
@@ -33,6 +53,9 @@ struct CheckpointPiece {
   double written_unix = 0;       ///< when
   std::string history;           ///< one line per generation: ranks, start, how it stopped
   std::map<std::uint64_t, SummaryRows> rows;  ///< row (of the shard) -> its results
+  /// A written piece: at most one, this rank's state of a split batch it is in the middle of.
+  /// The union of a run's pieces (driver::load_checkpoint): the states to merge.
+  std::vector<SplitPiece> split;
 };
 
 using CheckpointRows = std::map<std::uint64_t, SummaryRows>;

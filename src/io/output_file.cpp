@@ -98,8 +98,21 @@ OutputLock::OutputLock(const std::string& output, const std::string& command,
     const std::string left = stale_.substr(from + 10, to - from - 10);
     std::error_code ec;
     if (left.rfind(output + ".", 0) == 0 && left.size() > 8 &&
-        left.compare(left.size() - 8, 8, ".partial") == 0 && fs::remove(left, ec)) {
-      stale_ += "; removed its temporary file " + left;
+        left.compare(left.size() - 8, 8, ".partial") == 0) {
+      if (fs::remove(left, ec)) stale_ += "; removed its temporary file " + left;
+      // And the lock files MPI-IO keeps beside an open file (Open MPI's shared file pointer:
+      // <file>-<n>-<pid>.lock), which a killed run leaves too.
+      const fs::path dir = fs::path(left).parent_path().empty() ? fs::path(".")
+                                                                : fs::path(left).parent_path();
+      const std::string prefix = fs::path(left).filename().string() + "-";
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size() + 5 &&
+            name.compare(name.size() - 5, 5, ".lock") == 0) {
+          std::error_code ignored;
+          fs::remove(entry.path(), ignored);
+        }
+      }
     }
   }
   const std::time_t now = std::time(nullptr);

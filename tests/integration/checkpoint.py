@@ -6,7 +6,10 @@ it still ends equal. Checkpointed on 3 ranks (SIGUSR1 to mpirun, as Slurm's --si
 on 2 and on 1. A leftover temporary piece (a write cut short) is ignored; a truncated or damaged
 piece, or one of another seed, job text or draw count, is refused with exit 2 saying what differs,
 and so is a run without --resume while a checkpoint exists; nothing is changed by a refusal.
-A stopping rule's run resumed mid-way ends equal too."""
+A stopping rule's run resumed mid-way ends equal too. One scenario (split between ranks, or a
+rank's whole row) checkpoints in the middle of its draws, in pass 0 (with its Sobol and rank
+measures' state) and in pass 1, and resumes on 1 process, from 3 ranks on 2, from 2 on 3, and
+after SIGKILLs, equal to a clean run."""
 import glob
 import hashlib
 import os
@@ -228,11 +231,70 @@ def main():
         if done.returncode != 0 or not same(out, plain):
             failures.append(f"stopping rule resumed: status {done.returncode}, "
                             f"{done.stderr.strip()[-300:]!r}")
+        # One scenario: its state in the middle of its draws is in the pieces.
+        single = ["-q", "--draws", "6000000", "--set", "sensitivity.rank=yes",
+                  "--set", "job.statistics=streaming", "--set", "job.checkpoint_interval=0.2"]
+        cases = (("pass 0, 1 process, SIGTERM", 1, 1, signal.SIGTERM, 0.4, ["sensitivity.sobol=yes"],
+                  "pass 0"),
+                 ("pass 0, 3 ranks -> 2, SIGUSR1", 3, 2, signal.SIGUSR1, 0.4,
+                  ["sensitivity.sobol=yes"], "pass 0"),
+                 ("pass 1, 2 ranks -> 3, SIGUSR1", 2, 3, signal.SIGUSR1, 0.75, [], "pass 1"))
+        cleans = {}
+        for what, ranks, again, sig, fraction, extra, where in cases:
+            sets = [a for e in extra for a in ("--set", e)]
+            key = tuple(extra)
+            if key not in cleans:
+                cleans[key] = os.path.join(work, f"single-clean-{len(cleans)}.h5")
+                started = time.time()
+                subprocess.run([exe, "run", ishigami, *single, *sets, "-o", cleans[key]],
+                               check=True, cwd=work, stdout=subprocess.DEVNULL)
+                cleans[key, "seconds"] = time.time() - started
+            out = os.path.join(work, f"single-{ranks}-{again}.h5")
+            launch = [exe, "run", ishigami, *single, *sets, "-o", out]
+            if ranks > 1:
+                launch = [args.mpiexec, "--oversubscribe", "-np", str(ranks)] + launch
+            process = subprocess.Popen(launch, cwd=work, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, text=True)
+            time.sleep(0.2 + fraction * cleans[key, "seconds"] / min(ranks, 2))
+            process.send_signal(sig)
+            _, err = process.communicate(timeout=120)
+            said = [line for line in err.splitlines() if line.startswith("costsweep:")]
+            if process.returncode != 4 or "in the middle of its draws (" + where not in err:
+                failures.append(f"one scenario, {what}: status {process.returncode}, {said!r}")
+            relaunch = [exe, "run", ishigami, *single, *sets, "-o", out, "--resume"]
+            if again > 1:
+                relaunch = [args.mpiexec, "--oversubscribe", "-np", str(again)] + relaunch
+            done = subprocess.run(relaunch, cwd=work, capture_output=True, text=True)
+            if done.returncode != 0 or "in the middle of its draws" not in done.stderr \
+                    or not same(out, cleans[key]):
+                failures.append(f"one scenario, {what}, resumed on {again}: status "
+                                f"{done.returncode}, {done.stderr.strip()[-300:]!r}")
+        # SIGKILL at random moments of one process (its pieces mid-write among them).
+        out = os.path.join(work, "single-kill.h5")
+        key = ("sensitivity.sobol=yes",)
+        sets = ["--set", "sensitivity.sobol=yes"]
+        single_kills = 0
+        for attempt in range(4):
+            process = subprocess.Popen([exe, "run", ishigami, *single, *sets, "-o", out,
+                                        "--resume"], cwd=work, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, 0.5) * cleans[key, "seconds"])
+            if process.poll() is None:
+                process.kill()
+                single_kills += 1
+            process.wait(timeout=60)
+        done = subprocess.run([exe, "run", ishigami, *single, *sets, "-o", out, "--resume"],
+                              cwd=work, capture_output=True, text=True)
+        if done.returncode != 0 or not same(out, cleans[key]) or single_kills < 2:
+            failures.append(f"one scenario after {single_kills} SIGKILLs: status "
+                            f"{done.returncode}, {done.stderr.strip()[-300:]!r}")
+
         leftovers = [p for p in glob.glob(os.path.join(work, "*"))
                      if p.endswith((".checkpoint", ".lock", ".partial"))]
         if leftovers:
             failures.append(f"left behind: {[os.path.basename(p) for p in leftovers]}")
-        print(f"checkpoint: SIGTERM, {kills} SIGKILLs, 3->2 and 2->1 ranks, stopping rule")
+        print(f"checkpoint: SIGTERM, {kills} SIGKILLs, 3->2 and 2->1 ranks, stopping rule; "
+              f"one scenario: 3 interruptions, {single_kills} SIGKILLs")
     harness.finish("checkpoint", failures)
 
 

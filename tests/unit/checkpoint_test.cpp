@@ -37,6 +37,17 @@ CheckpointPiece sample_piece() {
     r.sobol_first = {0.25};
     piece.rows.emplace(row, r);
   }
+  SplitPiece split;
+  split.generation = 2;
+  split.rank = 3;
+  split.block_size = 4096;
+  split.rows = {42, 43};
+  split.pass = 1;
+  split.done = {{{0, 5}, {9, 12}}, {}};
+  split.summary = std::string("state\0with a zero", 17);
+  split.measures = {"sobol", ""};
+  split.measures_complete = true;
+  piece.split.push_back(split);
   return piece;
 }
 
@@ -56,6 +67,17 @@ TEST(CheckpointTest, WhatIsWrittenIsReadBackBitForBit) {
   EXPECT_EQ(back.ranks, 4);
   EXPECT_EQ(back.written_unix, 1.5e9);
   EXPECT_EQ(back.history, piece.history);
+  ASSERT_EQ(back.split.size(), 1U);
+  const auto& split = back.split[0];
+  EXPECT_EQ(split.generation, 2U);
+  EXPECT_EQ(split.rank, 3);
+  EXPECT_EQ(split.block_size, 4096U);
+  EXPECT_EQ(split.rows, piece.split[0].rows);
+  EXPECT_EQ(split.pass, 1U);
+  EXPECT_EQ(split.done, piece.split[0].done);
+  EXPECT_EQ(split.summary, piece.split[0].summary);
+  EXPECT_EQ(split.measures, piece.split[0].measures);
+  EXPECT_TRUE(split.measures_complete);
   ASSERT_EQ(back.rows.size(), 3U);
   for (const auto& [row, results] : piece.rows) {
     const auto& got = back.rows.at(row);

@@ -37,6 +37,13 @@ struct BatchContext {
   /// This rank's checkpoint of the round (rows done by a resumed run are not computed again),
   /// or null.
   RowCheckpoint* checkpoint = nullptr;
+  /// A split batch: the ranks that share its rows. The measures are then combined on each
+  /// row's owner after pass 0, and, when `checkpoint` is enabled and the draws are regenerated
+  /// (not held), the ranks agree every few blocks whether to checkpoint: when the interval has
+  /// passed on rank 0 or a signal came to any rank. Each then hands its state to save_split
+  /// (to write now, or, on a signal, to be written before Interrupted goes on).
+  const mpi::Communicator* split = nullptr;
+  std::function<void(io::SplitPiece, bool write_now)> save_split = nullptr;
 };
 
 /// The rows' statistics (rows x outputs, in row order) and what each enabled measure keeps of
@@ -46,6 +53,7 @@ struct Batch {
   std::vector<stats::DatasetSummary> summaries;
   std::vector<const Measure*> measures;  ///< the job's, in all_measures() order
   std::vector<std::vector<std::unique_ptr<MeasureState>>> states;  ///< [measure][row]
+  bool measures_reduced = false;  ///< a split batch's states are on the rows' owners already
 };
 
 /// Collective over the processes that reduce shares: evaluates this rank's blocks of rows

@@ -77,6 +77,14 @@ class Measure {
                       std::span<const int> owners,
                       std::vector<std::unique_ptr<MeasureState>>& states,
                       const mpi::Communicator& comm) const = 0;
+  /// Checkpoints of rows split between ranks: a row's state on this rank (null: none) as
+  /// bytes, "" when it keeps nothing.
+  virtual std::string save(const MeasureState* state) const = 0;
+  /// Adds a saved state (of other draws of the row, or the whole row's) to this rank's state of
+  /// the row, making one as start_row would when it has none. Throws InputError when the bytes
+  /// are not such a state.
+  virtual void merge_saved(const MeasureRun& run, const MeasureRow& row, std::string_view saved,
+                           std::unique_ptr<MeasureState>& state) const = 0;
   /// For the stopping rule (sensitivity.target_halfwidth): the largest 95% half-width of its
   /// indices in complete rows (+inf for an index without a finite one; indices that are NaN
   /// ignored). nullopt: it has no intervals the rule watches.

@@ -4,17 +4,48 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/errors/errors.hpp"
+#include "core/serial/bytes.hpp"
 #include "core/statistics/rank_correlation.hpp"
 #include "driver/measures/registry.hpp"
 
 namespace costsweep::driver::measures {
 namespace {
 
-/// This rank's draws of a row below the measures' limit, from first_draw on.
+/// This rank's draws of a row below the measures' limit: pieces of consecutive draws, in any
+/// order (a resumed run's ranks hold scattered blocks).
 struct KeptDraws final : MeasureState {
-  std::uint64_t first_draw = 0;
-  models::Block outputs, inputs;
+  struct Piece {
+    std::uint64_t first_draw = 0;
+    models::Block inputs, outputs;
+  };
+  std::vector<Piece> pieces;
 };
+
+/// The draws [0, m) of a row from pieces that hold each exactly once: (inputs, outputs).
+/// Throws RuntimeError when some are missing or held twice.
+std::pair<models::Block, models::Block> assemble(const std::vector<const KeptDraws::Piece*>& pieces,
+                                                 std::uint64_t m, std::size_t n_inputs,
+                                                 std::size_t n_outputs) {
+  models::Block inputs(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(n_inputs)),
+      outputs(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(n_outputs));
+  std::uint64_t held = 0;
+  for (const auto* piece : pieces) {
+    const auto at = static_cast<Eigen::Index>(piece->first_draw);
+    const auto n = piece->outputs.rows();
+    if (piece->first_draw + static_cast<std::uint64_t>(n) > m) {
+      throw RuntimeError("rank measures: kept draws beyond the first " + std::to_string(m));
+    }
+    inputs.middleRows(at, n) = piece->inputs;
+    outputs.middleRows(at, n) = piece->outputs;
+    held += static_cast<std::uint64_t>(n);
+  }
+  if (held != m) {
+    throw RuntimeError("rank measures: " + std::to_string(held) + " draws kept of the first " +
+                       std::to_string(m));
+  }
+  return {std::move(inputs), std::move(outputs)};
+}
 
 /// Draws the rank measures read: the first rank_draws of each row.
 std::uint64_t rank_draws(const study::Job& job, std::uint64_t n_draws) {
@@ -51,38 +82,54 @@ void append_rank_row(const study::Scenario& scenario, const std::vector<std::str
 }
 
 /// Collective. The draws [0, m) of a row split across ranks, on root: each rank passes its
-/// share of the row (nullptr if none), holding draws in rank order. Returns (inputs, outputs) on
-/// root, empty blocks elsewhere.
+/// share of the row (nullptr if none). Returns (inputs, outputs) on root, empty blocks
+/// elsewhere.
 std::pair<models::Block, models::Block> gather_first_draws(const mpi::Communicator& comm, int root,
-                                                           const KeptDraws* piece, std::uint64_t m,
+                                                           const KeptDraws* kept, std::uint64_t m,
                                                            std::size_t n_inputs,
                                                            std::size_t n_outputs) {
-  // This rank's draws below m, packed draw-major (each draw's inputs then outputs), so the
-  // concatenation in rank order is the row's draws in order.
-  const std::size_t width = n_inputs + n_outputs;
+  // This rank's draws, packed draw by draw: its index, its inputs, its outputs.
+  const std::size_t width = 1 + n_inputs + n_outputs;
   std::vector<double> packed;
-  if (piece != nullptr && piece->first_draw < m) {
-    const auto rows = static_cast<Eigen::Index>(std::min<std::uint64_t>(
-        static_cast<std::uint64_t>(piece->outputs.rows()), m - piece->first_draw));
-    packed.reserve(static_cast<std::size_t>(rows) * width);
-    for (Eigen::Index r = 0; r < rows; ++r) {
-      for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(n_inputs); ++i)
-        packed.push_back(piece->inputs(r, i));
-      for (Eigen::Index o = 0; o < static_cast<Eigen::Index>(n_outputs); ++o)
-        packed.push_back(piece->outputs(r, o));
+  if (kept != nullptr) {
+    for (const auto& piece : kept->pieces) {
+      for (Eigen::Index r = 0; r < piece.outputs.rows(); ++r) {
+        packed.push_back(static_cast<double>(piece.first_draw + static_cast<std::uint64_t>(r)));
+        for (Eigen::Index i = 0; i < piece.inputs.cols(); ++i) packed.push_back(piece.inputs(r, i));
+        for (Eigen::Index o = 0; o < piece.outputs.cols(); ++o)
+          packed.push_back(piece.outputs(r, o));
+      }
     }
   }
   const auto all = comm.gather(packed, root);
   if (comm.rank() != root) return {};
-  const auto n = static_cast<Eigen::Index>(all.size() / width);
-  models::Block inputs(n, static_cast<Eigen::Index>(n_inputs)),
-      outputs(n, static_cast<Eigen::Index>(n_outputs));
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const double* draw = all.data() + static_cast<std::size_t>(r) * width;
-    for (Eigen::Index i = 0; i < inputs.cols(); ++i) inputs(r, i) = draw[i];
-    for (Eigen::Index o = 0; o < outputs.cols(); ++o) outputs(r, o) = draw[n_inputs + o];
+  const auto rows = static_cast<Eigen::Index>(m);
+  models::Block inputs(rows, static_cast<Eigen::Index>(n_inputs)),
+      outputs(rows, static_cast<Eigen::Index>(n_outputs));
+  std::vector<bool> seen(m, false);
+  for (std::size_t k = 0; k < all.size() / width; ++k) {
+    const double* draw = all.data() + k * width;
+    const auto index = static_cast<std::uint64_t>(draw[0]);
+    if (index >= m || seen[index]) {
+      throw RuntimeError("rank measures: draw " + std::to_string(index) + " kept twice or beyond " +
+                         std::to_string(m));
+    }
+    seen[index] = true;
+    const auto r = static_cast<Eigen::Index>(index);
+    for (Eigen::Index i = 0; i < inputs.cols(); ++i) inputs(r, i) = draw[1 + i];
+    for (Eigen::Index o = 0; o < outputs.cols(); ++o) outputs(r, o) = draw[1 + n_inputs + o];
+  }
+  if (all.size() / width != m) {
+    throw RuntimeError("rank measures: " + std::to_string(all.size() / width) +
+                       " draws kept of the first " + std::to_string(m));
   }
   return {std::move(inputs), std::move(outputs)};
+}
+
+std::vector<const KeptDraws::Piece*> pieces_of(const KeptDraws& kept) {
+  std::vector<const KeptDraws::Piece*> pieces;
+  for (const auto& piece : kept.pieces) pieces.push_back(&piece);
+  return pieces;
 }
 
 class Rank final : public Measure {
@@ -112,28 +159,62 @@ class Rank final : public Measure {
     header.rank_draws = rank_draws(study.job(), n_draws);
   }
 
-  std::unique_ptr<MeasureState> start_row(const MeasureRun& run,
-                                          const MeasureRow& row) const override {
-    const std::uint64_t m = rank_draws(run.study.job(), run.n_draws), first = row.first_draw;
-    const auto kept =
-        static_cast<Eigen::Index>(std::min(row.local_draws, m > first ? m - first : 0));
-    auto state = std::make_unique<KeptDraws>();
-    state->first_draw = first;
-    state->outputs.resize(kept, static_cast<Eigen::Index>(row.scenario.model->outputs().size()));
-    state->inputs.resize(kept, static_cast<Eigen::Index>(row.scenario.inputs.size()));
-    return state;
+  std::unique_ptr<MeasureState> start_row(const MeasureRun&, const MeasureRow&) const override {
+    return std::make_unique<KeptDraws>();
   }
 
-  void add_block(const MeasureRun&, const MeasureRow&, std::uint64_t first_draw,
+  void add_block(const MeasureRun& run, const MeasureRow&, std::uint64_t first_draw,
                  const Eigen::Ref<const models::Block>& inputs,
                  const Eigen::Ref<const models::Block>& outputs,
                  MeasureState& state) const override {
+    const std::uint64_t m = rank_draws(run.study.job(), run.n_draws);
+    if (first_draw >= m) return;
+    const auto n = static_cast<Eigen::Index>(
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(outputs.rows()), m - first_draw));
     auto& kept = static_cast<KeptDraws&>(state);
-    const auto at = static_cast<Eigen::Index>(first_draw - kept.first_draw);
-    if (at >= kept.outputs.rows()) return;
-    const auto n = std::min(outputs.rows(), kept.outputs.rows() - at);
-    kept.outputs.middleRows(at, n) = outputs.topRows(n);
-    kept.inputs.middleRows(at, n) = inputs.topRows(n);
+    kept.pieces.push_back({first_draw, inputs.topRows(n), outputs.topRows(n)});
+  }
+
+  std::string save(const MeasureState* state) const override {
+    if (state == nullptr) return {};
+    serial::ByteWriter out;
+    const auto& kept = static_cast<const KeptDraws&>(*state);
+    out.u64(kept.pieces.size());
+    for (const auto& piece : kept.pieces) {
+      out.u64(piece.first_draw);
+      out.u64(static_cast<std::uint64_t>(piece.inputs.rows()));
+      out.u64(static_cast<std::uint64_t>(piece.inputs.cols()));
+      out.u64(static_cast<std::uint64_t>(piece.outputs.cols()));
+      out.raw(piece.inputs.data(), static_cast<std::size_t>(piece.inputs.size()) * sizeof(double));
+      out.raw(piece.outputs.data(),
+              static_cast<std::size_t>(piece.outputs.size()) * sizeof(double));
+    }
+    return std::move(out.bytes());
+  }
+
+  void merge_saved(const MeasureRun& run, const MeasureRow& row, std::string_view saved,
+                   std::unique_ptr<MeasureState>& state) const override {
+    if (saved.empty()) return;
+    serial::ByteReader in(saved, "the rank measures' state of a checkpoint");
+    if (state == nullptr) state = start_row(run, row);
+    auto& kept = static_cast<KeptDraws&>(*state);
+    const auto n_in = row.scenario.inputs.size(), n_out = row.scenario.model->outputs().size();
+    const std::uint64_t m = rank_draws(run.study.job(), run.n_draws);
+    const auto n_pieces = in.u64();
+    for (std::uint64_t k = 0; k < n_pieces; ++k) {
+      KeptDraws::Piece piece;
+      piece.first_draw = in.u64();
+      const auto rows = in.u64();
+      if (in.u64() != n_in || in.u64() != n_out || rows > m || piece.first_draw > m - rows) {
+        in.fail("it is of other inputs, outputs or draws");
+      }
+      piece.inputs.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n_in));
+      piece.outputs.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n_out));
+      in.raw(piece.inputs.data(), rows * n_in * sizeof(double));
+      in.raw(piece.outputs.data(), rows * n_out * sizeof(double));
+      kept.pieces.push_back(std::move(piece));
+    }
+    if (!in.done()) in.fail("it has bytes after its state (damaged)");
   }
 
   void reduce(const MeasureRun& run, std::span<const std::uint64_t> rows,
@@ -146,10 +227,12 @@ class Rank final : public Measure {
       auto [inputs, outputs] =
           gather_first_draws(comm, owners[i], static_cast<const KeptDraws*>(states[i].get()), m,
                              scenario.inputs.size(), n_out);
-      if (owners[i] != comm.rank()) continue;
+      if (owners[i] != comm.rank()) {
+        states[i] = nullptr;  // the owner holds the row's draws now
+        continue;
+      }
       auto whole = std::make_unique<KeptDraws>();
-      whole->inputs = std::move(inputs);
-      whole->outputs = std::move(outputs);
+      whole->pieces.push_back({0, std::move(inputs), std::move(outputs)});
       states[i] = std::move(whole);
     }
   }
@@ -157,9 +240,10 @@ class Rank final : public Measure {
   void append(const MeasureRun& run, const study::Scenario& scenario, const MeasureState* state,
               io::SummaryRows& rows) const override {
     const auto& kept = *static_cast<const KeptDraws*>(state);
-    const auto m = static_cast<Eigen::Index>(rank_draws(run.study.job(), run.n_draws));
-    append_rank_row(scenario, run.input_names, kept.inputs.topRows(m), kept.outputs.topRows(m),
-                    rows);
+    const std::uint64_t m = rank_draws(run.study.job(), run.n_draws);
+    const auto [inputs, outputs] =
+        assemble(pieces_of(kept), m, scenario.inputs.size(), scenario.model->outputs().size());
+    append_rank_row(scenario, run.input_names, inputs, outputs, rows);
   }
 };
 

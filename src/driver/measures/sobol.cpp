@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/serial/bytes.hpp"
 #include "core/statistics/sobol_indices.hpp"
 #include "driver/measures/registry.hpp"
 
@@ -14,6 +15,7 @@ namespace {
 
 struct SobolState final : MeasureState {
   std::vector<stats::SobolAccumulator> per_output;
+  std::vector<double> shift;  ///< per output: what its accumulator subtracts
 };
 
 std::size_t n_groups(const study::Study& study) { return study.base().groups().size(); }
@@ -72,6 +74,38 @@ class Sobol final : public Measure {
   /// so partial sums merge).
   std::unique_ptr<MeasureState> start_row(const MeasureRun&, const MeasureRow& row) const override {
     if (row.local_draws == 0) return nullptr;
+    return make_state(row);
+  }
+
+  std::string save(const MeasureState* state) const override {
+    if (state == nullptr) return {};
+    serial::ByteWriter out;
+    const auto& accumulators = static_cast<const SobolState*>(state)->per_output;
+    out.u64(accumulators.size());
+    for (const auto& accumulator : accumulators) out.vec(accumulator.state());
+    return std::move(out.bytes());
+  }
+
+  void merge_saved(const MeasureRun& run, const MeasureRow& row, std::string_view saved,
+                   std::unique_ptr<MeasureState>& state) const override {
+    if (saved.empty()) return;
+    serial::ByteReader in(saved, "the Sobol state of a checkpoint");
+    const std::size_t groups = n_groups(run.study), n_out = n_outputs(run.study);
+    if (in.u64() != n_out) in.fail("it is of other outputs");
+    if (state == nullptr) state = make_state(row);
+    auto& accumulators = static_cast<SobolState&>(*state).per_output;
+    const auto size = stats::SobolAccumulator(groups, 0.0).state().size();
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const auto part = in.vec<std::int64_t>();
+      if (part.size() != size) in.fail("it is of other groups");
+      accumulators[o].merge(stats::SobolAccumulator::from_state(groups, shifts(state)[o], part));
+    }
+    if (!in.done()) in.fail("it has bytes after its state (damaged)");
+  }
+
+ private:
+  /// A row's state with no draws, shifted by its outputs at draw 0.
+  static std::unique_ptr<SobolState> make_state(const MeasureRow& row) {
     const auto& scenario = row.scenario;
     models::Block inputs(1, static_cast<Eigen::Index>(scenario.inputs.size())),
         outputs(1, static_cast<Eigen::Index>(scenario.model->outputs().size()));
@@ -79,10 +113,15 @@ class Sobol final : public Measure {
     auto state = std::make_unique<SobolState>();
     for (Eigen::Index o = 0; o < outputs.cols(); ++o) {
       state->per_output.emplace_back(scenario.groups().size(), outputs(0, o));
+      state->shift.push_back(outputs(0, o));
     }
     return state;
   }
+  static const std::vector<double>& shifts(const std::unique_ptr<MeasureState>& state) {
+    return static_cast<const SobolState&>(*state).shift;
+  }
 
+ public:
   void add_block(const MeasureRun&, const MeasureRow& row, std::uint64_t first_draw,
                  const Eigen::Ref<const models::Block>& inputs_a,
                  const Eigen::Ref<const models::Block>& f_a, MeasureState& state) const override {
@@ -135,6 +174,7 @@ class Sobol final : public Measure {
         merged->per_output.push_back(stats::SobolAccumulator::from_state(
             groups, 0.0,
             std::span<const std::int64_t>(packed.data() + (i * n_out + o) * size, size)));
+        merged->shift.push_back(0.0);  // complete: nothing more is added
       }
       states[i] = std::move(merged);
     }

@@ -41,6 +41,9 @@ class Tornado final : public Measure {
   void reduce(const MeasureRun&, std::span<const std::uint64_t>, std::span<const int>,
               std::vector<std::unique_ptr<MeasureState>>&,
               const mpi::Communicator&) const override {}
+  std::string save(const MeasureState*) const override { return {}; }
+  void merge_saved(const MeasureRun&, const MeasureRow&, std::string_view,
+                   std::unique_ptr<MeasureState>&) const override {}
   void append(const MeasureRun&, const study::Scenario&, const MeasureState*,
               io::SummaryRows&) const override {}
 };
