@@ -12,7 +12,8 @@ namespace {
 
 using Span = io::BlockSpan;
 
-/// Blocks a split batch feeds between two agreements on a checkpoint (one small collective).
+/// Blocks a split batch feeds between two agreements on a checkpoint (one small collective);
+/// after the batch, summarise_owned looks for a signal too.
 constexpr std::size_t kAgreeEvery = 16;
 
 /// One row of a batch: its study, runner, this rank's blocks and what it keeps.
@@ -242,7 +243,10 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
     }
     std::sort(blocks.begin(), blocks.end());
     blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
-    // Every rank agrees at the same block counts: up to the fewest blocks any rank has.
+    // Every rank agrees at the same block counts: up to the fewest blocks any rank has. A
+    // rank's own rows need no agreement: it looks at every block.
+    const std::size_t every = split != nullptr ? kAgreeEvery : 1;
+    mpi::Communicator::PendingMax agreement;
     std::size_t agreed_until = 0;
     if (agree) {
       std::vector<double> fewest{static_cast<double>(blocks.size())};
@@ -250,11 +254,16 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
       agreed_until = static_cast<std::size_t>(fewest[0]);
     }
     for (std::size_t j = 0; j < blocks.size(); ++j) {
-      if (agree && j > 0 && j % kAgreeEvery == 0 && j < agreed_until) {
+      if (agree && j > 0 && j % every == 0 && j < agreed_until) {
+        // This point's flags; across ranks, the previous point's maximum is acted on here (the
+        // first point of a pass starts the exchange), so no rank waits for a slower one.
         std::vector<double> flags{static_cast<double>(pending_signal()),
                                   my_rank == 0 && checkpoint->due() ? 1.0 : 0.0};
-        if (split != nullptr) split->max(flags);
-        if (flags[0] != 0 || flags[1] != 0) {
+        std::vector<double> decided = flags;
+        if (split != nullptr) {
+          decided = agreement.pending() ? split->finish(agreement) : std::vector<double>{0, 0};
+        }
+        if (decided[0] != 0 || decided[1] != 0) {
           io::SplitPiece piece;
           piece.block_size = block_size;
           piece.rows = batch.rows;
@@ -269,14 +278,16 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
             owns_all = owns_all && owns(rows[i]);
           }
           piece.measures_complete = pass > 0 && owns_all;
-          const int signal = static_cast<int>(flags[0]);
+          const int signal = static_cast<int>(decided[0]);
           context.save_split(std::move(piece), signal == 0);
           if (signal != 0) {
             const std::uint64_t total = context.meter != nullptr ? context.meter->total() : 0;
             throw Interrupted(signal, done_draws * static_cast<std::uint64_t>(context.ranks),
                               total);
           }
+          flags[1] = 0;  // just written
         }
+        if (split != nullptr) split->start_max(agreement, flags);
       }
       const std::uint64_t b = blocks[j];
       const std::uint64_t draw = b * block_size;
@@ -316,6 +327,9 @@ Batch run_batch(const BatchContext& context, std::vector<std::uint64_t> rows,
         context.meter->update(done_draws * static_cast<std::uint64_t>(context.ranks), !agree);
       }
     }
+    // The last point's exchange, unread: a signal in it is seen at the next point or after the
+    // batch, a due interval at the next point.
+    if (agreement.pending()) split->finish(agreement);
     summary.end_pass(reduce);
     // A split batch's measures are combined on the rows' owners once pass 0 is complete.
     if (first_pass && split != nullptr && !batch.measures_reduced) {

@@ -150,13 +150,20 @@ io::SummaryRows summarise_owned(const BatchContext& context, const StatisticsPol
       if (write_now) checkpoint->write_now(collector.rows());
     };
   }
+  std::uint64_t done_draws = 0;
   const auto absorb = [&](Batch batch, bool split) {
     collector.absorb(std::move(batch), split);
-    if (checkpoint == nullptr) return;
-    checkpoint->clear_split();
-    checkpoint->write_if_due(collector.rows());
+    if (checkpoint != nullptr) {
+      checkpoint->clear_split();
+      checkpoint->write_if_due(collector.rows());
+    }
+    // A batch that checkpoints inside looks for signals only where its ranks agree, and a short
+    // one may have had no such point.
+    if (const int signal = pending_signal(); signal != 0) {
+      throw Interrupted(signal, done_draws * static_cast<std::uint64_t>(comm.size()),
+                        meter.total());
+    }
   };
-  std::uint64_t done_draws = 0;
   try {
     // Split rows: one collective batch of those not done; whether it holds its draws is decided
     // from numbers every rank knows (an upper bound of any rank's share), so every rank makes

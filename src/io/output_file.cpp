@@ -102,8 +102,8 @@ OutputLock::OutputLock(const std::string& output, const std::string& command,
       if (fs::remove(left, ec)) stale_ += "; removed its temporary file " + left;
       // And the lock files MPI-IO keeps beside an open file (Open MPI's shared file pointer:
       // <file>-<n>-<pid>.lock), which a killed run leaves too.
-      const fs::path dir = fs::path(left).parent_path().empty() ? fs::path(".")
-                                                                : fs::path(left).parent_path();
+      const fs::path dir =
+          fs::path(left).parent_path().empty() ? fs::path(".") : fs::path(left).parent_path();
       const std::string prefix = fs::path(left).filename().string() + "-";
       for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();

@@ -84,6 +84,20 @@ bool Communicator::barrier_within(double seconds) const {
   }
 }
 
+void Communicator::start_max(PendingMax& into, std::vector<double> values) const {
+  if (into.pending()) throw MpiError("a maximum across ranks was started twice");
+  into.values_ = std::move(values);
+  check(MPI_Iallreduce(MPI_IN_PLACE, into.values_.data(), static_cast<int>(into.values_.size()),
+                       MPI_DOUBLE, MPI_MAX, comm_, &into.request_),
+        "start a reduction across ranks");
+}
+
+std::vector<double> Communicator::finish(PendingMax& pending) const {
+  check(MPI_Wait(&pending.request_, MPI_STATUS_IGNORE), "finish a reduction across ranks");
+  pending.request_ = MPI_REQUEST_NULL;
+  return std::move(pending.values_);
+}
+
 namespace {
 template <typename T>
 void allreduce(MPI_Comm comm, std::vector<T>& values, MPI_Datatype type, MPI_Op op) {

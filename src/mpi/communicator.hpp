@@ -59,6 +59,24 @@ class Communicator {
   void min(std::vector<std::uint64_t>& values) const;
   /// Collective. Rank 0's value on every rank.
   double broadcast(double value) const;
+
+  /// A maximum across ranks started at one point and read at a later one (MPI_Iallreduce), so
+  /// that ranks working in between do not wait for each other: only a rank more than one
+  /// point ahead of the slowest waits. Every rank starts and reads the same ones in the same
+  /// order. One left pending (an exception) is abandoned with its job.
+  class PendingMax {
+   public:
+    bool pending() const noexcept { return request_ != MPI_REQUEST_NULL; }
+
+   private:
+    friend class Communicator;
+    std::vector<double> values_;
+    MPI_Request request_ = MPI_REQUEST_NULL;
+  };
+  /// Collective (non-blocking): starts the maximum of values; `into` must not be pending.
+  void start_max(PendingMax& into, std::vector<double> values) const;
+  /// Waits for a started maximum and returns it.
+  std::vector<double> finish(PendingMax& pending) const;
   /// Collective. Every rank's values concatenated in rank order on root; empty elsewhere.
   /// Throws MpiError when the total exceeds MPI's int counts.
   std::vector<double> gather(const std::vector<double>& values, int root) const;
